@@ -1,0 +1,19 @@
+//! Schema migrations for both engines, embedded in the binary.
+//!
+//! Each migration exists once per engine with the same number; the engines record what they
+//! applied in `schema_migrations`. A migration is applied in a transaction with its record,
+//! so a crash mid-way leaves the schema as it was.
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+    postgres: include_str!("../migrations/postgres/0001_init.sql"),
+}];

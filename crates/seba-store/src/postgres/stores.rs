@@ -1,0 +1,833 @@
+//! The contract's areas, implemented on PostgreSQL.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
+
+use seba_core::audit::{AuditEvent, EventDraft, GENESIS};
+use seba_core::case::Case;
+use seba_core::ids::{CaseId, MessageId, UserId};
+
+use super::PgStore;
+use crate::codec::{self, CASE_COLUMNS, CaseRow, MessageRow, Param, micros, ts};
+use crate::model::*;
+use crate::{AuditStore, CaseStore, DirectoryStore, Maintenance, OutboxStore, Result, SettingsStore, StoreError};
+
+type Tx<'a> = deadpool_postgres::Transaction<'a>;
+
+fn case_row(r: &Row) -> CaseRow {
+    CaseRow {
+        id: r.get(0),
+        status: r.get(1),
+        channel: r.get(2),
+        priority: r.get(3),
+        category: r.get(4),
+        queue: r.get(5),
+        assignee: r.get(6),
+        subject: r.get(7),
+        requester_name: r.get(8),
+        requester_msisdn: r.get(9),
+        requester_email: r.get(10),
+        tags: r.get(11),
+        created_at: r.get(12),
+        updated_at: r.get(13),
+        version: r.get(14),
+        sla: r.get(15),
+        sla_due: r.get(16),
+        sla_risk_at: r.get(17),
+        sla_paused: r.get(18),
+        closed_at: r.get(19),
+        merged_into: r.get(20),
+    }
+}
+
+const DELIVERY_COLUMNS: &str = "id, dedupe_key, case_id, message_id, channel, recipient, subject, body, state, attempts, next_attempt_at, last_error, updated_at";
+
+fn delivery(r: &Row) -> Result<Delivery> {
+    let channel: String = r.get(4);
+    let state: String = r.get(8);
+    Ok(Delivery {
+        id: r.get(0),
+        dedupe_key: r.get(1),
+        case_id: r.get::<_, Option<i64>>(2).map(CaseId),
+        message_id: r.get::<_, Option<i64>>(3).map(MessageId),
+        channel: DeliveryChannel::parse(&channel).ok_or_else(|| StoreError::Backend(format!("channel {channel}")))?,
+        recipient: r.get(5),
+        subject: r.get(6),
+        body: r.get(7),
+        state: DeliveryState::parse(&state).ok_or_else(|| StoreError::Backend(format!("state {state}")))?,
+        attempts: i32::try_from(r.get::<_, i64>(9)).unwrap_or(i32::MAX),
+        next_attempt_at: ts(r.get(10))?,
+        last_error: r.get(11),
+        updated_at: ts(r.get(12))?,
+    })
+}
+
+const USER_COLUMNS: &str =
+    "id, username, display_name, role, password_hash, disabled, failed_logins, locked_until, created_at";
+
+fn user(r: &Row) -> Result<User> {
+    Ok(User {
+        id: UserId(r.get(0)),
+        username: r.get(1),
+        display_name: r.get(2),
+        role: codec::parse("role", r.get(3))?,
+        password_hash: r.get(4),
+        disabled: r.get(5),
+        failed_logins: i32::try_from(r.get::<_, i64>(6)).unwrap_or(i32::MAX),
+        locked_until: codec::ts_opt(r.get(7))?,
+        created_at: ts(r.get(8))?,
+    })
+}
+
+const CHALLENGE_COLUMNS: &str =
+    "id, case_id, msisdn, code_hash, created_at, expires_at, attempts, max_attempts, completed_at";
+
+fn challenge(r: &Row) -> Result<Challenge> {
+    Ok(Challenge {
+        id: r.get(0),
+        case_id: CaseId(r.get(1)),
+        msisdn: r.get(2),
+        code_hash: r.get(3),
+        created_at: ts(r.get(4))?,
+        expires_at: ts(r.get(5))?,
+        attempts: i32::try_from(r.get::<_, i64>(6)).unwrap_or(i32::MAX),
+        max_attempts: i32::try_from(r.get::<_, i64>(7)).unwrap_or(i32::MAX),
+        completed_at: codec::ts_opt(r.get(8))?,
+    })
+}
+
+const AUDIT_COLUMNS: &str = "subject, seq, at, actor, action, before, after, prev_hash, hash";
+
+fn audit(r: &Row) -> Result<AuditEvent> {
+    Ok(AuditEvent {
+        subject: r.get(0),
+        seq: r.get(1),
+        at: ts(r.get(2))?,
+        actor: r.get(3),
+        action: r.get(4),
+        before: r.get(5),
+        after: r.get(6),
+        prev_hash: r.get(7),
+        hash: r.get(8),
+    })
+}
+
+fn boxed(ps: Vec<Param>) -> Vec<Box<dyn ToSql + Sync + Send>> {
+    ps.into_iter()
+        .map(|p| -> Box<dyn ToSql + Sync + Send> {
+            match p {
+                Param::I64(i) => Box::new(i),
+                Param::Text(s) => Box::new(s),
+                Param::Bool(b) => Box::new(b),
+            }
+        })
+        .collect()
+}
+
+async fn append_event(tx: &Tx<'_>, draft: EventDraft) -> Result<()> {
+    let last = tx
+        .query_opt("SELECT seq, hash FROM audit_events WHERE subject = $1 ORDER BY seq DESC LIMIT 1", &[&draft.subject])
+        .await?;
+    let (seq, prev) = last.map(|r| (r.get::<_, i64>(0) + 1, r.get::<_, String>(1))).unwrap_or((1, GENESIS.to_string()));
+    let e = draft.seal(seq, &prev);
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO audit_events (subject, seq, at, actor, action, before, after, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .await?;
+    tx.execute(&stmt, &[&e.subject, &e.seq, &micros(e.at), &e.actor, &e.action, &e.before, &e.after, &e.prev_hash, &e.hash])
+        .await?;
+    Ok(())
+}
+
+async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
+    match &commit.case {
+        CaseWrite::None => {}
+        CaseWrite::Insert(case) => {
+            let r = CaseRow::from_case(case)?;
+            let stmt = tx
+                .prepare_cached(&format!(
+                    "INSERT INTO cases ({CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+                ))
+                .await?;
+            tx.execute(
+                &stmt,
+                &[
+                    &r.id, &r.status, &r.channel, &r.priority, &r.category, &r.queue, &r.assignee, &r.subject,
+                    &r.requester_name, &r.requester_msisdn, &r.requester_email, &r.tags, &r.created_at, &r.updated_at,
+                    &r.version, &r.sla, &r.sla_due, &r.sla_risk_at, &r.sla_paused, &r.closed_at, &r.merged_into,
+                ],
+            )
+            .await?;
+        }
+        CaseWrite::Update { case, expected_version } => {
+            let r = CaseRow::from_case(case)?;
+            let stmt = tx
+                .prepare_cached(
+                    "UPDATE cases SET status = $2, channel = $3, priority = $4, category = $5, queue = $6, assignee = $7,
+                     subject = $8, requester_name = $9, requester_msisdn = $10, requester_email = $11, tags = $12,
+                     updated_at = $13, version = $14, sla = $15, sla_due = $16, sla_risk_at = $17, sla_paused = $18,
+                     closed_at = $19, merged_into = $20 WHERE id = $1 AND version = $21",
+                )
+                .await?;
+            let n = tx
+                .execute(
+                    &stmt,
+                    &[
+                        &r.id, &r.status, &r.channel, &r.priority, &r.category, &r.queue, &r.assignee, &r.subject,
+                        &r.requester_name, &r.requester_msisdn, &r.requester_email, &r.tags, &r.updated_at, &r.version,
+                        &r.sla, &r.sla_due, &r.sla_risk_at, &r.sla_paused, &r.closed_at, &r.merged_into,
+                        expected_version,
+                    ],
+                )
+                .await?;
+            if n == 0 {
+                let current = tx.query_opt("SELECT version FROM cases WHERE id = $1", &[&r.id]).await?;
+                return Err(match current {
+                    Some(row) => StoreError::Conflict { current: row.get(0) },
+                    None => StoreError::NotFound,
+                });
+            }
+        }
+    }
+    let mut out = Committed::default();
+    let msg_stmt = tx
+        .prepare_cached(
+            "INSERT INTO messages (case_id, kind, author, body, attachments, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .await?;
+    for m in &commit.messages {
+        let row = tx
+            .query_one(
+                &msg_stmt,
+                &[
+                    &m.case_id.0,
+                    &m.kind.as_str(),
+                    &m.author.to_string(),
+                    &m.body,
+                    &serde_json::to_string(&m.attachments)?,
+                    &micros(m.created_at),
+                ],
+            )
+            .await?;
+        out.message_ids.push(MessageId(row.get(0)));
+    }
+    for e in commit.events {
+        append_event(tx, e).await?;
+    }
+    let ob_stmt = tx
+        .prepare_cached("INSERT INTO outbox (topic, case_id, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING seq")
+        .await?;
+    for o in &commit.outbox {
+        let payload = codec::outbox_payload(o, &out.message_ids);
+        let row = tx
+            .query_one(&ob_stmt, &[&o.topic, &o.case_id.map(|i| i.0), &payload, &micros(Timestamp::now())])
+            .await?;
+        out.outbox_seqs.push(row.get(0));
+    }
+    if let Some(hook) = commit.idempotency {
+        let response = (hook.build)(&out);
+        tx.execute(
+            "INSERT INTO idempotency (scope, key, response, created_at) VALUES ($1, $2, $3, $4)",
+            &[&hook.scope, &hook.key, &serde_json::to_string(&response)?, &micros(Timestamp::now())],
+        )
+        .await?;
+    }
+    Ok(out)
+}
+
+impl PgStore {
+    async fn in_tx<T, F>(&self, f: F) -> Result<T>
+    where
+        F: for<'a> FnOnce(&'a Tx<'a>) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send + 'a>>,
+    {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = f(&tx).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+}
+
+#[async_trait]
+impl CaseStore for PgStore {
+    async fn next_case_id(&self) -> Result<CaseId> {
+        let client = self.pool.get().await?;
+        let row = client.query_one("SELECT nextval('case_ids')", &[]).await?;
+        Ok(CaseId(row.get(0)))
+    }
+
+    async fn commit(&self, commit: Commit) -> Result<Committed> {
+        self.in_tx(move |tx| Box::pin(apply_commit(tx, commit))).await
+    }
+
+    async fn case(&self, id: CaseId) -> Result<Option<Case>> {
+        let client = self.pool.get().await?;
+        let stmt = client.prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1")).await?;
+        client.query_opt(&stmt, &[&id.0]).await?.map(|r| case_row(&r).into_case()).transpose()
+    }
+
+    async fn list_cases(&self, filter: &CaseFilter, page: &PageRequest) -> Result<Vec<Case>> {
+        let (sql, ps) = codec::case_list_sql(filter, page, |n| format!("${n}"));
+        let ps = boxed(ps);
+        let refs: Vec<&(dyn ToSql + Sync)> = ps.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect();
+        let client = self.pool.get().await?;
+        let stmt = client.prepare_cached(&sql).await?;
+        client.query(&stmt, &refs).await?.iter().map(|r| case_row(r).into_case()).collect()
+    }
+
+    async fn messages(&self, case: CaseId) -> Result<Vec<StoredMessage>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT m.id, m.case_id, m.kind, m.author, m.body, m.attachments, m.created_at,
+                        (SELECT d.state FROM deliveries d WHERE d.message_id = m.id ORDER BY d.id DESC LIMIT 1)
+                 FROM messages m WHERE m.case_id = $1 ORDER BY m.id",
+                &[&case.0],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let m = MessageRow {
+                    id: r.get(0),
+                    case_id: r.get(1),
+                    kind: r.get(2),
+                    author: r.get(3),
+                    body: r.get(4),
+                    attachments: r.get(5),
+                    created_at: r.get(6),
+                };
+                let d: Option<String> = r.get(7);
+                Ok(StoredMessage { message: m.into_message()?, delivery: d.as_deref().and_then(DeliveryState::parse) })
+            })
+            .collect()
+    }
+
+    async fn count_cases(&self) -> Result<Vec<(String, i64)>> {
+        let client = self.pool.get().await?;
+        let rows = client.query("SELECT status, count(*) FROM cases GROUP BY status ORDER BY status", &[]).await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    async fn idempotent_response(&self, scope: &str, key: &str) -> Result<Option<StoredResponse>> {
+        let client = self.pool.get().await?;
+        let stmt = client.prepare_cached("SELECT response FROM idempotency WHERE scope = $1 AND key = $2").await?;
+        let row = client.query_opt(&stmt, &[&scope, &key]).await?;
+        Ok(row.map(|r| serde_json::from_str(r.get::<_, &str>(0))).transpose()?)
+    }
+
+    async fn save_idempotent_response(&self, rec: IdempotencyRecord) -> Result<()> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO idempotency (scope, key, response, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                &[&rec.scope, &rec.key, &serde_json::to_string(&rec.response)?, &micros(rec.at)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn put_blob(&self, sha256: &str, content_type: &str, bytes: Vec<u8>, at: Timestamp) -> Result<()> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO blobs (sha256, content_type, size, data, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                &[&sha256, &content_type, &(bytes.len() as i64), &bytes, &micros(at)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn blob(&self, sha256: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let client = self.pool.get().await?;
+        let row = client.query_opt("SELECT content_type, data FROM blobs WHERE sha256 = $1", &[&sha256]).await?;
+        Ok(row.map(|r| (r.get(0), r.get(1))))
+    }
+}
+
+#[async_trait]
+impl AuditStore for PgStore {
+    async fn audit_page(&self, after: Option<(String, i64)>, limit: u32) -> Result<Vec<AuditEvent>> {
+        let (subject, seq) = after.unwrap_or_default();
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE (subject, seq) > ($1, $2) ORDER BY subject, seq LIMIT $3"
+                ),
+                &[&subject, &seq, &i64::from(limit)],
+            )
+            .await?;
+        rows.iter().map(audit).collect()
+    }
+
+    async fn audit_events(&self, subject: &str) -> Result<Vec<AuditEvent>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(&format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE subject = $1 ORDER BY seq"), &[&subject])
+            .await?;
+        rows.iter().map(audit).collect()
+    }
+}
+
+#[async_trait]
+impl OutboxStore for PgStore {
+    async fn outbox_after(&self, after: OutboxPos, limit: u32) -> Result<Vec<OutboxRow>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT tx, seq, topic, case_id, payload, created_at FROM outbox
+                 WHERE (tx, seq) > ($1, $2) AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                 ORDER BY tx, seq LIMIT $3",
+                &[&after.tx, &after.seq, &i64::from(limit)],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OutboxRow {
+                    pos: OutboxPos { tx: r.get(0), seq: r.get(1) },
+                    topic: r.get(2),
+                    case_id: r.get::<_, Option<i64>>(3).map(CaseId),
+                    payload: serde_json::from_str(r.get::<_, &str>(4))?,
+                    created_at: ts(r.get(5))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn cursor(&self, consumer: &str) -> Result<OutboxPos> {
+        let client = self.pool.get().await?;
+        let row = client.query_opt("SELECT tx, seq FROM outbox_cursors WHERE consumer = $1", &[&consumer]).await?;
+        Ok(row.map(|r| OutboxPos { tx: r.get(0), seq: r.get(1) }).unwrap_or_default())
+    }
+
+    async fn enqueue_and_advance(&self, consumer: &str, from: OutboxPos, to: OutboxPos, deliveries: Vec<NewDelivery>) -> Result<()> {
+        let consumer = consumer.to_string();
+        self.in_tx(move |tx| {
+            Box::pin(async move {
+                for d in &deliveries {
+                    tx.execute(
+                        "INSERT INTO deliveries (dedupe_key, case_id, message_id, channel, recipient, subject, body, state,
+                         attempts, next_attempt_at, created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $8, $8) ON CONFLICT (dedupe_key) DO NOTHING",
+                        &[
+                            &d.dedupe_key,
+                            &d.case_id.map(|i| i.0),
+                            &d.message_id.map(|i| i.0),
+                            &d.channel.as_str(),
+                            &d.recipient,
+                            &d.subject,
+                            &d.body,
+                            &micros(d.created_at),
+                        ],
+                    )
+                    .await?;
+                }
+                let moved = tx
+                    .execute(
+                        "INSERT INTO outbox_cursors (consumer, tx, seq) VALUES ($1, $4, $5)
+                         ON CONFLICT (consumer) DO UPDATE SET tx = $4, seq = $5
+                         WHERE outbox_cursors.tx = $2 AND outbox_cursors.seq = $3",
+                        &[&consumer, &from.tx, &from.seq, &to.tx, &to.seq],
+                    )
+                    .await?;
+                if moved == 0 {
+                    return Err(StoreError::Conflict { current: 0 });
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn claim_deliveries(&self, now: Timestamp, lease_until: Timestamp, limit: u32) -> Result<Vec<Delivery>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "UPDATE deliveries SET lease_until = $2, attempts = attempts + 1
+                     WHERE id IN (SELECT id FROM deliveries WHERE state IN ('queued', 'retrying') AND next_attempt_at <= $1
+                                  AND (lease_until IS NULL OR lease_until < $1) ORDER BY next_attempt_at LIMIT $3
+                                  FOR UPDATE SKIP LOCKED)
+                     RETURNING {DELIVERY_COLUMNS}"
+                ),
+                &[&micros(now), &micros(lease_until), &i64::from(limit)],
+            )
+            .await?;
+        rows.iter().map(delivery).collect()
+    }
+
+    async fn finish_delivery(&self, id: i64, outcome: DeliveryOutcome, at: Timestamp) -> Result<()> {
+        let (state, next, err) = match outcome {
+            DeliveryOutcome::Sent => ("sent", None, None),
+            DeliveryOutcome::Retry { at, error } => ("retrying", Some(micros(at)), Some(error)),
+            DeliveryOutcome::Failed { error } => ("failed", None, Some(error)),
+        };
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "UPDATE deliveries SET state = $2, next_attempt_at = COALESCE($3, next_attempt_at), last_error = $4,
+                 lease_until = NULL, updated_at = $5 WHERE id = $1",
+                &[&id, &state, &next, &err, &micros(at)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn deliveries_for_case(&self, case: CaseId) -> Result<Vec<Delivery>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(&format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE case_id = $1 ORDER BY id"), &[&case.0])
+            .await?;
+        rows.iter().map(delivery).collect()
+    }
+
+    async fn record_sms(&self, to: &str, body: &str, at: Timestamp) -> Result<()> {
+        let client = self.pool.get().await?;
+        client
+            .execute("INSERT INTO sms_sink (recipient, body, created_at) VALUES ($1, $2, $3)", &[&to, &body, &micros(at)])
+            .await?;
+        Ok(())
+    }
+
+    async fn sms_sent(&self, to: Option<&str>, limit: u32) -> Result<Vec<SentSms>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT id, recipient, body, created_at FROM sms_sink WHERE ($1::text IS NULL OR recipient = $1)
+                 ORDER BY id DESC LIMIT $2",
+                &[&to, &i64::from(limit)],
+            )
+            .await?;
+        rows.iter().map(|r| Ok(SentSms { id: r.get(0), to: r.get(1), body: r.get(2), at: ts(r.get(3))? })).collect()
+    }
+}
+
+#[async_trait]
+impl DirectoryStore for PgStore {
+    async fn create_user(&self, u: NewUser, event: EventDraft) -> Result<UserId> {
+        self.in_tx(move |tx| {
+            Box::pin(async move {
+                let row = tx
+                    .query_one(
+                        "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+                         RETURNING id",
+                        &[&u.username, &u.display_name, &u.role.as_str(), &u.password_hash, &micros(u.created_at)],
+                    )
+                    .await?;
+                let id: i64 = row.get(0);
+                append_event(tx, EventDraft { subject: format!("user:{id}"), ..event }).await?;
+                Ok(UserId(id))
+            })
+        })
+        .await
+    }
+
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+        let client = self.pool.get().await?;
+        let stmt = client.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1")).await?;
+        client.query_opt(&stmt, &[&username]).await?.map(|r| user(&r)).transpose()
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>> {
+        let client = self.pool.get().await?;
+        let stmt = client.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).await?;
+        client.query_opt(&stmt, &[&id.0]).await?.map(|r| user(&r)).transpose()
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        let client = self.pool.get().await?;
+        let rows = client.query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"), &[]).await?;
+        rows.iter().map(user).collect()
+    }
+
+    async fn login_failed(&self, id: UserId, limit: u32, lock_until: Timestamp) -> Result<()> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "UPDATE users SET failed_logins = failed_logins + 1,
+                 locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
+                &[&id.0, &i64::from(limit), &micros(lock_until)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn login_succeeded(&self, id: UserId) -> Result<()> {
+        let client = self.pool.get().await?;
+        client.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", &[&id.0]).await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, s: Session) -> Result<()> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                &[&s.token_hash, &s.user_id.0, &s.csrf_token, &micros(s.created_at), &micros(s.expires_at)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+            )
+            .await?;
+        let row = client.query_opt(&stmt, &[&token_hash, &micros(now)]).await?;
+        row.map(|r| {
+            Ok(Session {
+                token_hash: r.get(0),
+                user_id: UserId(r.get(1)),
+                csrf_token: r.get(2),
+                created_at: ts(r.get(3))?,
+                expires_at: ts(r.get(4))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        let client = self.pool.get().await?;
+        client.execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash]).await?;
+        Ok(())
+    }
+
+    async fn create_api_token(&self, t: ApiToken, event: EventDraft) -> Result<()> {
+        self.in_tx(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at, revoked) VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[&t.token_hash, &t.user_id.0, &t.name, &micros(t.created_at), &t.expires_at.map(micros), &t.revoked],
+                )
+                .await?;
+                append_event(tx, event).await
+            })
+        })
+        .await
+    }
+
+    async fn api_token(&self, token_hash: &str) -> Result<Option<ApiToken>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached("SELECT token_hash, user_id, name, created_at, expires_at, revoked FROM api_tokens WHERE token_hash = $1")
+            .await?;
+        let row = client.query_opt(&stmt, &[&token_hash]).await?;
+        row.map(|r| {
+            Ok(ApiToken {
+                token_hash: r.get(0),
+                user_id: UserId(r.get(1)),
+                name: r.get(2),
+                created_at: ts(r.get(3))?,
+                expires_at: codec::ts_opt(r.get(4))?,
+                revoked: r.get(5),
+            })
+        })
+        .transpose()
+    }
+
+    async fn create_challenge(&self, ch: Challenge) -> Result<()> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                &format!("INSERT INTO challenges ({CHALLENGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+                &[
+                    &ch.id,
+                    &ch.case_id.0,
+                    &ch.msisdn,
+                    &ch.code_hash,
+                    &micros(ch.created_at),
+                    &micros(ch.expires_at),
+                    &i64::from(ch.attempts),
+                    &i64::from(ch.max_attempts),
+                    &ch.completed_at.map(micros),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn attempt_challenge(&self, id: &str, now: Timestamp) -> Result<Option<Challenge>> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_opt(
+                &format!(
+                    "UPDATE challenges SET attempts = attempts + 1
+                     WHERE id = $1 AND attempts < max_attempts AND expires_at > $2 AND completed_at IS NULL
+                     RETURNING {CHALLENGE_COLUMNS}"
+                ),
+                &[&id, &micros(now)],
+            )
+            .await?;
+        row.map(|r| challenge(&r)).transpose()
+    }
+
+    async fn complete_challenge(&self, id: &str, at: Timestamp) -> Result<()> {
+        let client = self.pool.get().await?;
+        client.execute("UPDATE challenges SET completed_at = $2 WHERE id = $1", &[&id, &micros(at)]).await?;
+        Ok(())
+    }
+
+    async fn recent_challenges(&self, msisdn: &str, since: Timestamp) -> Result<i64> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_one("SELECT count(*) FROM challenges WHERE msisdn = $1 AND created_at >= $2", &[&msisdn, &micros(since)])
+            .await?;
+        Ok(row.get(0))
+    }
+}
+
+#[async_trait]
+impl SettingsStore for PgStore {
+    async fn upsert_queue(&self, q: Queue) -> Result<()> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO queues (code, name_bn, name_en) VALUES ($1, $2, $3)
+                 ON CONFLICT (code) DO UPDATE SET name_bn = excluded.name_bn, name_en = excluded.name_en",
+                &[&q.code, &q.name_bn, &q.name_en],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn queues(&self) -> Result<Vec<Queue>> {
+        let client = self.pool.get().await?;
+        let rows = client.query("SELECT code, name_bn, name_en FROM queues ORDER BY code", &[]).await?;
+        Ok(rows.iter().map(|r| Queue { code: r.get(0), name_bn: r.get(1), name_en: r.get(2) }).collect())
+    }
+
+    async fn upsert_category(&self, c: Category) -> Result<()> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO categories (code, parent, name_bn, name_en, queue) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, name_bn = excluded.name_bn,
+                 name_en = excluded.name_en, queue = excluded.queue",
+                &[&c.code, &c.parent, &c.name_bn, &c.name_en, &c.queue],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn categories(&self) -> Result<Vec<Category>> {
+        let client = self.pool.get().await?;
+        let rows = client.query("SELECT code, parent, name_bn, name_en, queue FROM categories ORDER BY code", &[]).await?;
+        Ok(rows
+            .iter()
+            .map(|r| Category { code: r.get(0), parent: r.get(1), name_bn: r.get(2), name_en: r.get(3), queue: r.get(4) })
+            .collect())
+    }
+
+    async fn upsert_sla_policy(&self, p: SlaPolicy) -> Result<()> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO sla_policies (id, category, priority, ack_minutes, first_response_minutes, resolution_minutes,
+                 max_calendar_days, at_risk_percent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (id) DO UPDATE SET category = excluded.category, priority = excluded.priority,
+                 ack_minutes = excluded.ack_minutes, first_response_minutes = excluded.first_response_minutes,
+                 resolution_minutes = excluded.resolution_minutes, max_calendar_days = excluded.max_calendar_days,
+                 at_risk_percent = excluded.at_risk_percent",
+                &[
+                    &p.id,
+                    &p.category,
+                    &p.priority.map(|x| x.as_str()),
+                    &p.ack_minutes,
+                    &p.first_response_minutes,
+                    &p.resolution_minutes,
+                    &p.max_calendar_days,
+                    &p.at_risk_percent,
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn sla_policies(&self) -> Result<Vec<SlaPolicy>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT id, category, priority, ack_minutes, first_response_minutes, resolution_minutes, max_calendar_days,
+                 at_risk_percent FROM sla_policies ORDER BY id",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let pr: Option<String> = r.get(2);
+                Ok(SlaPolicy {
+                    id: r.get(0),
+                    category: r.get(1),
+                    priority: pr.map(|s| codec::parse("priority", &s)).transpose()?,
+                    ack_minutes: r.get(3),
+                    first_response_minutes: r.get(4),
+                    resolution_minutes: r.get(5),
+                    max_calendar_days: r.get(6),
+                    at_risk_percent: r.get(7),
+                })
+            })
+            .collect()
+    }
+
+    async fn set_holidays(&self, year: i16, days: Vec<Holiday>) -> Result<()> {
+        self.in_tx(move |tx| {
+            Box::pin(async move {
+                tx.execute("DELETE FROM holidays WHERE year = $1", &[&i64::from(year)]).await?;
+                for d in &days {
+                    tx.execute(
+                        "INSERT INTO holidays (day, year, name_bn, name_en) VALUES ($1, $2, $3, $4)",
+                        &[&d.date.to_string(), &i64::from(year), &d.name_bn, &d.name_en],
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn holidays(&self) -> Result<Vec<Holiday>> {
+        let client = self.pool.get().await?;
+        let rows = client.query("SELECT day, name_bn, name_en FROM holidays ORDER BY day", &[]).await?;
+        rows.iter()
+            .map(|r| Ok(Holiday { date: codec::parse("holiday date", r.get(0))?, name_bn: r.get(1), name_en: r.get(2) }))
+            .collect()
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>> {
+        let client = self.pool.get().await?;
+        Ok(client.query_opt("SELECT value FROM meta WHERE key = $1", &[&key]).await?.map(|r| r.get(0)))
+    }
+
+    async fn set_meta_once(&self, key: &str, value: &str) -> Result<bool> {
+        let client = self.pool.get().await?;
+        Ok(client.execute("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&key, &value]).await?
+            == 1)
+    }
+}
+
+#[async_trait]
+impl Maintenance for PgStore {
+    fn engine(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> Result<()> {
+        let client = self.pool.get().await?;
+        client.query_one("SELECT 1", &[]).await?;
+        Ok(())
+    }
+
+    async fn backup(&self, _dest: &std::path::Path) -> Result<()> {
+        Err(StoreError::Backend(
+            "seba backup copies the embedded SQLite store; back up PostgreSQL with pg_dump or its base backups".into(),
+        ))
+    }
+}

@@ -1,0 +1,126 @@
+//! rusqlite rows into the engine-neutral rows of [`crate::codec`].
+
+use rusqlite::Row;
+use rusqlite::types::Value;
+
+use crate::codec::{CaseRow, MessageRow, Param};
+use crate::model::*;
+use crate::{Result, StoreError, codec};
+
+pub(super) fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
+    Ok(CaseRow {
+        id: r.get(0)?,
+        status: r.get(1)?,
+        channel: r.get(2)?,
+        priority: r.get(3)?,
+        category: r.get(4)?,
+        queue: r.get(5)?,
+        assignee: r.get(6)?,
+        subject: r.get(7)?,
+        requester_name: r.get(8)?,
+        requester_msisdn: r.get(9)?,
+        requester_email: r.get(10)?,
+        tags: r.get(11)?,
+        created_at: r.get(12)?,
+        updated_at: r.get(13)?,
+        version: r.get(14)?,
+        sla: r.get(15)?,
+        sla_due: r.get(16)?,
+        sla_risk_at: r.get(17)?,
+        sla_paused: r.get(18)?,
+        closed_at: r.get(19)?,
+        merged_into: r.get(20)?,
+    })
+}
+
+pub(super) fn message_row(r: &Row<'_>) -> rusqlite::Result<MessageRow> {
+    Ok(MessageRow {
+        id: r.get(0)?,
+        case_id: r.get(1)?,
+        kind: r.get(2)?,
+        author: r.get(3)?,
+        body: r.get(4)?,
+        attachments: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
+pub(super) const DELIVERY_COLUMNS: &str = "id, dedupe_key, case_id, message_id, channel, recipient, subject, body, state, attempts, next_attempt_at, last_error, updated_at";
+
+pub(super) fn delivery(r: &Row<'_>) -> rusqlite::Result<Result<Delivery>> {
+    let channel: String = r.get(4)?;
+    let state: String = r.get(8)?;
+    let next: i64 = r.get(10)?;
+    let updated: i64 = r.get(12)?;
+    Ok((|| {
+        Ok(Delivery {
+            id: r.get(0)?,
+            dedupe_key: r.get(1)?,
+            case_id: r.get::<_, Option<i64>>(2)?.map(seba_core::ids::CaseId),
+            message_id: r.get::<_, Option<i64>>(3)?.map(seba_core::ids::MessageId),
+            channel: DeliveryChannel::parse(&channel).ok_or_else(|| StoreError::Backend(format!("channel {channel}")))?,
+            recipient: r.get(5)?,
+            subject: r.get(6)?,
+            body: r.get(7)?,
+            state: DeliveryState::parse(&state).ok_or_else(|| StoreError::Backend(format!("state {state}")))?,
+            attempts: r.get(9)?,
+            next_attempt_at: codec::ts(next)?,
+            last_error: r.get(11)?,
+            updated_at: codec::ts(updated)?,
+        })
+    })())
+}
+
+pub(super) const USER_COLUMNS: &str =
+    "id, username, display_name, role, password_hash, disabled, failed_logins, locked_until, created_at";
+
+pub(super) fn user(r: &Row<'_>) -> rusqlite::Result<Result<User>> {
+    let role: String = r.get(3)?;
+    let locked: Option<i64> = r.get(7)?;
+    let created: i64 = r.get(8)?;
+    Ok((|| {
+        Ok(User {
+            id: seba_core::ids::UserId(r.get(0)?),
+            username: r.get(1)?,
+            display_name: r.get(2)?,
+            role: codec::parse("role", &role)?,
+            password_hash: r.get(4)?,
+            disabled: r.get(5)?,
+            failed_logins: r.get(6)?,
+            locked_until: codec::ts_opt(locked)?,
+            created_at: codec::ts(created)?,
+        })
+    })())
+}
+
+pub(super) const CHALLENGE_COLUMNS: &str =
+    "id, case_id, msisdn, code_hash, created_at, expires_at, attempts, max_attempts, completed_at";
+
+pub(super) fn challenge(r: &Row<'_>) -> rusqlite::Result<Result<Challenge>> {
+    let created: i64 = r.get(4)?;
+    let expires: i64 = r.get(5)?;
+    let completed: Option<i64> = r.get(8)?;
+    Ok((|| {
+        Ok(Challenge {
+            id: r.get(0)?,
+            case_id: seba_core::ids::CaseId(r.get(1)?),
+            msisdn: r.get(2)?,
+            code_hash: r.get(3)?,
+            created_at: codec::ts(created)?,
+            expires_at: codec::ts(expires)?,
+            attempts: r.get(6)?,
+            max_attempts: r.get(7)?,
+            completed_at: codec::ts_opt(completed)?,
+        })
+    })())
+}
+
+pub(super) fn params(ps: Vec<Param>) -> Vec<Value> {
+    ps.into_iter()
+        .map(|p| match p {
+            Param::I64(i) => Value::Integer(i),
+            Param::Text(s) => Value::Text(s),
+            Param::Bool(b) => Value::Integer(i64::from(b)),
+        })
+        .collect()
+}

@@ -1,0 +1,791 @@
+//! The contract's areas, implemented on SQLite.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use seba_core::audit::{AuditEvent, EventDraft, GENESIS};
+use seba_core::case::Case;
+use seba_core::ids::{CaseId, MessageId, UserId};
+
+use super::SqliteStore;
+use super::rows::{self, CHALLENGE_COLUMNS, DELIVERY_COLUMNS, USER_COLUMNS};
+use crate::codec::{self, CASE_COLUMNS, CaseRow, micros, ts};
+use crate::model::*;
+use crate::{AuditStore, CaseStore, DirectoryStore, Maintenance, OutboxStore, Result, SettingsStore, StoreError};
+
+fn insert_case(c: &Connection, case: &Case) -> Result<()> {
+    let r = CaseRow::from_case(case)?;
+    c.prepare_cached(&format!(
+        "INSERT INTO cases ({CASE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+    ))?
+    .execute(params![
+        r.id, r.status, r.channel, r.priority, r.category, r.queue, r.assignee, r.subject, r.requester_name,
+        r.requester_msisdn, r.requester_email, r.tags, r.created_at, r.updated_at, r.version, r.sla, r.sla_due,
+        r.sla_risk_at, r.sla_paused, r.closed_at, r.merged_into
+    ])?;
+    Ok(())
+}
+
+fn update_case(c: &Connection, case: &Case, expected: i64) -> Result<()> {
+    let r = CaseRow::from_case(case)?;
+    let n = c
+        .prepare_cached(
+            "UPDATE cases SET status = ?2, channel = ?3, priority = ?4, category = ?5, queue = ?6, assignee = ?7,
+             subject = ?8, requester_name = ?9, requester_msisdn = ?10, requester_email = ?11, tags = ?12,
+             updated_at = ?13, version = ?14, sla = ?15, sla_due = ?16, sla_risk_at = ?17, sla_paused = ?18,
+             closed_at = ?19, merged_into = ?20
+             WHERE id = ?1 AND version = ?21",
+        )?
+        .execute(params![
+            r.id, r.status, r.channel, r.priority, r.category, r.queue, r.assignee, r.subject, r.requester_name,
+            r.requester_msisdn, r.requester_email, r.tags, r.updated_at, r.version, r.sla, r.sla_due, r.sla_risk_at,
+            r.sla_paused, r.closed_at, r.merged_into, expected
+        ])?;
+    if n == 0 {
+        let current: Option<i64> =
+            c.query_row("SELECT version FROM cases WHERE id = ?1", [r.id], |row| row.get(0)).optional()?;
+        return Err(match current {
+            Some(current) => StoreError::Conflict { current },
+            None => StoreError::NotFound,
+        });
+    }
+    Ok(())
+}
+
+fn append_event(c: &Connection, draft: EventDraft) -> Result<()> {
+    let last: Option<(i64, String)> = c
+        .prepare_cached("SELECT seq, hash FROM audit_events WHERE subject = ?1 ORDER BY seq DESC LIMIT 1")?
+        .query_row([&draft.subject], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (seq, prev) = last.map(|(s, h)| (s + 1, h)).unwrap_or((1, GENESIS.to_string()));
+    let e = draft.seal(seq, &prev);
+    c.prepare_cached(
+        "INSERT INTO audit_events (subject, seq, at, actor, action, before, after, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![e.subject, e.seq, micros(e.at), e.actor, e.action, e.before, e.after, e.prev_hash, e.hash])?;
+    Ok(())
+}
+
+fn apply_commit(c: &Connection, commit: Commit) -> Result<Committed> {
+    match &commit.case {
+        CaseWrite::None => {}
+        CaseWrite::Insert(case) => insert_case(c, case)?,
+        CaseWrite::Update { case, expected_version } => update_case(c, case, *expected_version)?,
+    }
+    let mut out = Committed::default();
+    for m in &commit.messages {
+        c.prepare_cached(
+            "INSERT INTO messages (case_id, kind, author, body, attachments, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            m.case_id.0,
+            m.kind.as_str(),
+            m.author.to_string(),
+            m.body,
+            serde_json::to_string(&m.attachments)?,
+            micros(m.created_at)
+        ])?;
+        out.message_ids.push(MessageId(c.last_insert_rowid()));
+    }
+    for e in commit.events {
+        append_event(c, e)?;
+    }
+    for o in &commit.outbox {
+        let payload = codec::outbox_payload(o, &out.message_ids);
+        c.prepare_cached("INSERT INTO outbox (topic, case_id, payload, created_at) VALUES (?1, ?2, ?3, ?4)")?.execute(
+            params![o.topic, o.case_id.map(|i| i.0), payload, micros(Timestamp::now())],
+        )?;
+        out.outbox_seqs.push(c.last_insert_rowid());
+    }
+    if let Some(hook) = commit.idempotency {
+        let response = (hook.build)(&out);
+        c.prepare_cached("INSERT INTO idempotency (scope, key, response, created_at) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![hook.scope, hook.key, serde_json::to_string(&response)?, micros(Timestamp::now())])?;
+    }
+    Ok(out)
+}
+
+fn query_cases(c: &Connection, sql: &str, ps: Vec<rusqlite::types::Value>) -> Result<Vec<Case>> {
+    let mut stmt = c.prepare_cached(sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(ps), rows::case_row)?;
+    rows.map(|r| r.map_err(StoreError::from).and_then(CaseRow::into_case)).collect()
+}
+
+fn collect<T>(it: impl Iterator<Item = rusqlite::Result<Result<T>>>) -> Result<Vec<T>> {
+    it.map(|r| r.map_err(StoreError::from).and_then(|x| x)).collect()
+}
+
+fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(AuditEvent, i64)> {
+    let at: i64 = r.get(2)?;
+    Ok((
+        AuditEvent {
+            subject: r.get(0)?,
+            seq: r.get(1)?,
+            at: Timestamp::UNIX_EPOCH,
+            actor: r.get(3)?,
+            action: r.get(4)?,
+            before: r.get(5)?,
+            after: r.get(6)?,
+            prev_hash: r.get(7)?,
+            hash: r.get(8)?,
+        },
+        at,
+    ))
+}
+
+fn audit_rows(it: impl Iterator<Item = rusqlite::Result<(AuditEvent, i64)>>) -> Result<Vec<AuditEvent>> {
+    it.map(|r| {
+        let (mut e, at) = r?;
+        e.at = ts(at)?;
+        Ok(e)
+    })
+    .collect()
+}
+
+const AUDIT_COLUMNS: &str = "subject, seq, at, actor, action, before, after, prev_hash, hash";
+
+#[async_trait]
+impl CaseStore for SqliteStore {
+    async fn next_case_id(&self) -> Result<CaseId> {
+        Ok(CaseId(self.reserve_id().await?))
+    }
+
+    async fn commit(&self, commit: Commit) -> Result<Committed> {
+        self.write(move |c| apply_commit(c, commit)).await
+    }
+
+    async fn case(&self, id: CaseId) -> Result<Option<Case>> {
+        self.read(move |c| {
+            c.prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"))?
+                .query_row([id.0], rows::case_row)
+                .optional()?
+                .map(CaseRow::into_case)
+                .transpose()
+        })
+        .await
+    }
+
+    async fn list_cases(&self, filter: &CaseFilter, page: &PageRequest) -> Result<Vec<Case>> {
+        let (sql, ps) = codec::case_list_sql(filter, page, |n| format!("?{n}"));
+        let ps = rows::params(ps);
+        self.read(move |c| query_cases(c, &sql, ps)).await
+    }
+
+    async fn messages(&self, case: CaseId) -> Result<Vec<StoredMessage>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT m.id, m.case_id, m.kind, m.author, m.body, m.attachments, m.created_at,
+                        (SELECT d.state FROM deliveries d WHERE d.message_id = m.id ORDER BY d.id DESC LIMIT 1)
+                 FROM messages m WHERE m.case_id = ?1 ORDER BY m.id",
+            )?;
+            let rows = stmt.query_map([case.0], |r| Ok((rows::message_row(r)?, r.get::<_, Option<String>>(7)?)))?;
+            rows.map(|r| {
+                let (m, d) = r?;
+                Ok(StoredMessage { message: m.into_message()?, delivery: d.as_deref().and_then(DeliveryState::parse) })
+            })
+            .collect()
+        })
+        .await
+    }
+
+    async fn count_cases(&self) -> Result<Vec<(String, i64)>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached("SELECT status, count(*) FROM cases GROUP BY status ORDER BY status")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+
+    async fn idempotent_response(&self, scope: &str, key: &str) -> Result<Option<StoredResponse>> {
+        let (scope, key) = (scope.to_string(), key.to_string());
+        self.read(move |c| {
+            let text: Option<String> = c
+                .prepare_cached("SELECT response FROM idempotency WHERE scope = ?1 AND key = ?2")?
+                .query_row([scope, key], |r| r.get(0))
+                .optional()?;
+            Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+        })
+        .await
+    }
+
+    async fn save_idempotent_response(&self, rec: IdempotencyRecord) -> Result<()> {
+        self.write(move |c| {
+            c.prepare_cached(
+                "INSERT INTO idempotency (scope, key, response, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![rec.scope, rec.key, serde_json::to_string(&rec.response)?, micros(rec.at)])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn put_blob(&self, sha256: &str, content_type: &str, bytes: Vec<u8>, at: Timestamp) -> Result<()> {
+        let (sha, ct) = (sha256.to_string(), content_type.to_string());
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO blobs (sha256, content_type, size, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO NOTHING",
+                params![sha, ct, bytes.len() as i64, bytes, micros(at)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn blob(&self, sha256: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let sha = sha256.to_string();
+        self.read(move |c| {
+            Ok(c.query_row("SELECT content_type, data FROM blobs WHERE sha256 = ?1", [sha], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl AuditStore for SqliteStore {
+    async fn audit_page(&self, after: Option<(String, i64)>, limit: u32) -> Result<Vec<AuditEvent>> {
+        self.read(move |c| {
+            let (subject, seq) = after.unwrap_or_default();
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE (subject, seq) > (?1, ?2) ORDER BY subject, seq LIMIT ?3"
+            ))?;
+            let rows = stmt.query_map(params![subject, seq, limit], audit_row)?;
+            audit_rows(rows)
+        })
+        .await
+    }
+
+    async fn audit_events(&self, subject: &str) -> Result<Vec<AuditEvent>> {
+        let subject = subject.to_string();
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached(&format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE subject = ?1 ORDER BY seq"))?;
+            let rows = stmt.query_map([subject], audit_row)?;
+            audit_rows(rows)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl OutboxStore for SqliteStore {
+    async fn outbox_after(&self, after: OutboxPos, limit: u32) -> Result<Vec<OutboxRow>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT seq, topic, case_id, payload, created_at FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![after.seq, limit], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
+            })?;
+            rows.map(|r| {
+                let (seq, topic, case_id, payload, at) = r?;
+                Ok(OutboxRow {
+                    pos: OutboxPos { tx: 0, seq },
+                    topic,
+                    case_id: case_id.map(CaseId),
+                    payload: serde_json::from_str(&payload)?,
+                    created_at: ts(at)?,
+                })
+            })
+            .collect()
+        })
+        .await
+    }
+
+    async fn cursor(&self, consumer: &str) -> Result<OutboxPos> {
+        let consumer = consumer.to_string();
+        self.read(move |c| {
+            Ok(c.query_row("SELECT tx, seq FROM outbox_cursors WHERE consumer = ?1", [consumer], |r| {
+                Ok(OutboxPos { tx: r.get(0)?, seq: r.get(1)? })
+            })
+            .optional()?
+            .unwrap_or_default())
+        })
+        .await
+    }
+
+    async fn enqueue_and_advance(&self, consumer: &str, from: OutboxPos, to: OutboxPos, deliveries: Vec<NewDelivery>) -> Result<()> {
+        let consumer = consumer.to_string();
+        self.write(move |c| {
+            for d in &deliveries {
+                c.prepare_cached(
+                    "INSERT INTO deliveries (dedupe_key, case_id, message_id, channel, recipient, subject, body, state,
+                     attempts, next_attempt_at, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', 0, ?8, ?8, ?8) ON CONFLICT (dedupe_key) DO NOTHING",
+                )?
+                .execute(params![
+                    d.dedupe_key,
+                    d.case_id.map(|i| i.0),
+                    d.message_id.map(|i| i.0),
+                    d.channel.as_str(),
+                    d.recipient,
+                    d.subject,
+                    d.body,
+                    micros(d.created_at)
+                ])?;
+            }
+            let moved = c.execute(
+                "INSERT INTO outbox_cursors (consumer, tx, seq) VALUES (?1, ?4, ?5)
+                 ON CONFLICT (consumer) DO UPDATE SET tx = ?4, seq = ?5 WHERE tx = ?2 AND seq = ?3",
+                params![consumer, from.tx, from.seq, to.tx, to.seq],
+            )?;
+            if moved == 0 {
+                return Err(StoreError::Conflict { current: 0 });
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn claim_deliveries(&self, now: Timestamp, lease_until: Timestamp, limit: u32) -> Result<Vec<Delivery>> {
+        self.write(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "UPDATE deliveries SET lease_until = ?2, attempts = attempts + 1
+                 WHERE id IN (SELECT id FROM deliveries WHERE state IN ('queued', 'retrying') AND next_attempt_at <= ?1
+                              AND (lease_until IS NULL OR lease_until < ?1) ORDER BY next_attempt_at LIMIT ?3)
+                 RETURNING {DELIVERY_COLUMNS}"
+            ))?;
+            let rows = stmt.query_map(params![micros(now), micros(lease_until), limit], rows::delivery)?;
+            collect(rows)
+        })
+        .await
+    }
+
+    async fn finish_delivery(&self, id: i64, outcome: DeliveryOutcome, at: Timestamp) -> Result<()> {
+        self.write(move |c| {
+            let (state, next, err) = match outcome {
+                DeliveryOutcome::Sent => ("sent", None, None),
+                DeliveryOutcome::Retry { at, error } => ("retrying", Some(micros(at)), Some(error)),
+                DeliveryOutcome::Failed { error } => ("failed", None, Some(error)),
+            };
+            c.execute(
+                "UPDATE deliveries SET state = ?2, next_attempt_at = COALESCE(?3, next_attempt_at), last_error = ?4,
+                 lease_until = NULL, updated_at = ?5 WHERE id = ?1",
+                params![id, state, next, err, micros(at)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn deliveries_for_case(&self, case: CaseId) -> Result<Vec<Delivery>> {
+        self.read(move |c| {
+            let mut stmt =
+                c.prepare_cached(&format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE case_id = ?1 ORDER BY id"))?;
+            let rows = stmt.query_map([case.0], rows::delivery)?;
+            collect(rows)
+        })
+        .await
+    }
+
+    async fn record_sms(&self, to: &str, body: &str, at: Timestamp) -> Result<()> {
+        let (to, body) = (to.to_string(), body.to_string());
+        self.write(move |c| {
+            c.execute("INSERT INTO sms_sink (recipient, body, created_at) VALUES (?1, ?2, ?3)", params![to, body, micros(at)])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn sms_sent(&self, to: Option<&str>, limit: u32) -> Result<Vec<SentSms>> {
+        let to = to.map(str::to_string);
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, recipient, body, created_at FROM sms_sink WHERE (?1 IS NULL OR recipient = ?1) ORDER BY id DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![to, limit], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+            })?;
+            rows.map(|r| {
+                let (id, to, body, at) = r?;
+                Ok(SentSms { id, to, body, at: ts(at)? })
+            })
+            .collect()
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl DirectoryStore for SqliteStore {
+    async fn create_user(&self, u: NewUser, event: EventDraft) -> Result<UserId> {
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![u.username, u.display_name, u.role.as_str(), u.password_hash, micros(u.created_at)],
+            )?;
+            let id = c.last_insert_rowid();
+            append_event(c, EventDraft { subject: format!("user:{id}"), ..event })?;
+            Ok(UserId(id))
+        })
+        .await
+    }
+
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+        let name = username.to_string();
+        self.read(move |c| {
+            c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1"))?
+                .query_row([name], rows::user)
+                .optional()?
+                .transpose()
+        })
+        .await
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>> {
+        self.read(move |c| {
+            c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
+                .query_row([id.0], rows::user)
+                .optional()?
+                .transpose()
+        })
+        .await
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))?;
+            let rows = stmt.query_map([], rows::user)?;
+            collect(rows)
+        })
+        .await
+    }
+
+    async fn login_failed(&self, id: UserId, limit: u32, lock_until: Timestamp) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "UPDATE users SET failed_logins = failed_logins + 1,
+                 locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END WHERE id = ?1",
+                params![id.0, limit, micros(lock_until)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn login_succeeded(&self, id: UserId) -> Result<()> {
+        self.write(move |c| {
+            c.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1", [id.0])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_session(&self, s: Session) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![s.token_hash, s.user_id.0, s.csrf_token, micros(s.created_at), micros(s.expires_at)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
+        let h = token_hash.to_string();
+        self.read(move |c| {
+            let row = c
+                .prepare_cached(
+                    "SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM sessions
+                     WHERE token_hash = ?1 AND expires_at > ?2",
+                )?
+                .query_row(params![h, micros(now)], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
+                })
+                .optional()?;
+            row.map(|(token_hash, user, csrf_token, created, expires)| {
+                Ok(Session { token_hash, user_id: UserId(user), csrf_token, created_at: ts(created)?, expires_at: ts(expires)? })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        let h = token_hash.to_string();
+        self.write(move |c| {
+            c.execute("DELETE FROM sessions WHERE token_hash = ?1", [h])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_api_token(&self, t: ApiToken, event: EventDraft) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![t.token_hash, t.user_id.0, t.name, micros(t.created_at), t.expires_at.map(micros), t.revoked],
+            )?;
+            append_event(c, event)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn api_token(&self, token_hash: &str) -> Result<Option<ApiToken>> {
+        let h = token_hash.to_string();
+        self.read(move |c| {
+            let row = c
+                .prepare_cached("SELECT token_hash, user_id, name, created_at, expires_at, revoked FROM api_tokens WHERE token_hash = ?1")?
+                .query_row([h], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, Option<i64>>(4)?,
+                        r.get::<_, bool>(5)?,
+                    ))
+                })
+                .optional()?;
+            row.map(|(token_hash, user, name, created, expires, revoked)| {
+                Ok(ApiToken {
+                    token_hash,
+                    user_id: UserId(user),
+                    name,
+                    created_at: ts(created)?,
+                    expires_at: codec::ts_opt(expires)?,
+                    revoked,
+                })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn create_challenge(&self, ch: Challenge) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                &format!("INSERT INTO challenges ({CHALLENGE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+                params![
+                    ch.id,
+                    ch.case_id.0,
+                    ch.msisdn,
+                    ch.code_hash,
+                    micros(ch.created_at),
+                    micros(ch.expires_at),
+                    ch.attempts,
+                    ch.max_attempts,
+                    ch.completed_at.map(micros)
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn attempt_challenge(&self, id: &str, now: Timestamp) -> Result<Option<Challenge>> {
+        let id = id.to_string();
+        self.write(move |c| {
+            c.prepare_cached(&format!(
+                "UPDATE challenges SET attempts = attempts + 1
+                 WHERE id = ?1 AND attempts < max_attempts AND expires_at > ?2 AND completed_at IS NULL
+                 RETURNING {CHALLENGE_COLUMNS}"
+            ))?
+            .query_row(params![id, micros(now)], rows::challenge)
+            .optional()?
+            .transpose()
+        })
+        .await
+    }
+
+    async fn complete_challenge(&self, id: &str, at: Timestamp) -> Result<()> {
+        let id = id.to_string();
+        self.write(move |c| {
+            c.execute("UPDATE challenges SET completed_at = ?2 WHERE id = ?1", params![id, micros(at)])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn recent_challenges(&self, msisdn: &str, since: Timestamp) -> Result<i64> {
+        let m = msisdn.to_string();
+        self.read(move |c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM challenges WHERE msisdn = ?1 AND created_at >= ?2",
+                params![m, micros(since)],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl SettingsStore for SqliteStore {
+    async fn upsert_queue(&self, q: Queue) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO queues (code, name_bn, name_en) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (code) DO UPDATE SET name_bn = excluded.name_bn, name_en = excluded.name_en",
+                params![q.code, q.name_bn, q.name_en],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn queues(&self) -> Result<Vec<Queue>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached("SELECT code, name_bn, name_en FROM queues ORDER BY code")?;
+            let rows = stmt.query_map([], |r| Ok(Queue { code: r.get(0)?, name_bn: r.get(1)?, name_en: r.get(2)? }))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+
+    async fn upsert_category(&self, cat: Category) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO categories (code, parent, name_bn, name_en, queue) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, name_bn = excluded.name_bn,
+                 name_en = excluded.name_en, queue = excluded.queue",
+                params![cat.code, cat.parent, cat.name_bn, cat.name_en, cat.queue],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn categories(&self) -> Result<Vec<Category>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached("SELECT code, parent, name_bn, name_en, queue FROM categories ORDER BY code")?;
+            let rows = stmt.query_map([], |r| {
+                Ok(Category { code: r.get(0)?, parent: r.get(1)?, name_bn: r.get(2)?, name_en: r.get(3)?, queue: r.get(4)? })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+
+    async fn upsert_sla_policy(&self, p: SlaPolicy) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO sla_policies (id, category, priority, ack_minutes, first_response_minutes, resolution_minutes,
+                 max_calendar_days, at_risk_percent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO UPDATE SET category = excluded.category, priority = excluded.priority,
+                 ack_minutes = excluded.ack_minutes, first_response_minutes = excluded.first_response_minutes,
+                 resolution_minutes = excluded.resolution_minutes, max_calendar_days = excluded.max_calendar_days,
+                 at_risk_percent = excluded.at_risk_percent",
+                params![
+                    p.id,
+                    p.category,
+                    p.priority.map(|x| x.as_str()),
+                    p.ack_minutes,
+                    p.first_response_minutes,
+                    p.resolution_minutes,
+                    p.max_calendar_days,
+                    p.at_risk_percent
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn sla_policies(&self) -> Result<Vec<SlaPolicy>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, category, priority, ack_minutes, first_response_minutes, resolution_minutes, max_calendar_days,
+                 at_risk_percent FROM sla_policies ORDER BY id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                let pr: Option<String> = r.get(2)?;
+                Ok((
+                    SlaPolicy {
+                        id: r.get(0)?,
+                        category: r.get(1)?,
+                        priority: None,
+                        ack_minutes: r.get(3)?,
+                        first_response_minutes: r.get(4)?,
+                        resolution_minutes: r.get(5)?,
+                        max_calendar_days: r.get(6)?,
+                        at_risk_percent: r.get(7)?,
+                    },
+                    pr,
+                ))
+            })?;
+            rows.map(|r| {
+                let (mut p, pr) = r?;
+                p.priority = pr.map(|s| codec::parse("priority", &s)).transpose()?;
+                Ok(p)
+            })
+            .collect()
+        })
+        .await
+    }
+
+    async fn set_holidays(&self, year: i16, days: Vec<Holiday>) -> Result<()> {
+        self.write(move |c| {
+            c.execute("DELETE FROM holidays WHERE year = ?1", [year])?;
+            for d in &days {
+                c.execute(
+                    "INSERT INTO holidays (day, year, name_bn, name_en) VALUES (?1, ?2, ?3, ?4)",
+                    params![d.date.to_string(), year, d.name_bn, d.name_en],
+                )?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn holidays(&self) -> Result<Vec<Holiday>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached("SELECT day, name_bn, name_en FROM holidays ORDER BY day")?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+            rows.map(|r| {
+                let (day, name_bn, name_en) = r?;
+                Ok(Holiday { date: codec::parse("holiday date", &day)?, name_bn, name_en })
+            })
+            .collect()
+        })
+        .await
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>> {
+        let key = key.to_string();
+        self.read(move |c| Ok(c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?))
+            .await
+    }
+
+    async fn set_meta_once(&self, key: &str, value: &str) -> Result<bool> {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.write(move |c| {
+            Ok(c.execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING", params![key, value])? == 1)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl Maintenance for SqliteStore {
+    fn engine(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ())?)).await
+    }
+
+    async fn backup(&self, dest: &std::path::Path) -> Result<()> {
+        let dest = dest.to_path_buf();
+        self.read(move |c| {
+            if dest.exists() {
+                return Err(StoreError::Backend(format!("{} already exists; refusing to overwrite", dest.display())));
+            }
+            let mut out = Connection::open(&dest)?;
+            let backup = rusqlite::backup::Backup::new(c, &mut out)?;
+            backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+            Ok(())
+        })
+        .await
+    }
+}
