@@ -36,22 +36,36 @@ pub struct LoginOk {
 impl App {
     fn argon2(&self) -> Result<Argon2<'_>, AppError> {
         // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
-        let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| AppError::Config(e.to_string()))?;
-        Argon2::new_with_secret(self.settings.pepper.expose().as_bytes(), Algorithm::Argon2id, Version::V0x13, params)
-            .map_err(|e| AppError::Config(e.to_string()))
+        let params =
+            Params::new(19 * 1024, 2, 1, None).map_err(|e| AppError::Config(e.to_string()))?;
+        Argon2::new_with_secret(
+            self.settings.pepper.expose().as_bytes(),
+            Algorithm::Argon2id,
+            Version::V0x13,
+            params,
+        )
+        .map_err(|e| AppError::Config(e.to_string()))
     }
 
     pub fn hash_password(&self, password: &str) -> Result<String, AppError> {
         let mut salt = [0u8; 16];
         self.random.fill(&mut salt);
         let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Config(e.to_string()))?;
-        Ok(self.argon2()?.hash_password(password.as_bytes(), &salt).map_err(|e| AppError::Config(e.to_string()))?.to_string())
+        Ok(self
+            .argon2()?
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|e| AppError::Config(e.to_string()))?
+            .to_string())
     }
 
     /// Constant-time (argon2's verifier compares digests in constant time).
     pub fn verify_password(&self, hash: &str, password: &str) -> bool {
-        let Ok(parsed) = PasswordHash::new(hash) else { return false };
-        self.argon2().map(|a| a.verify_password(password.as_bytes(), &parsed).is_ok()).unwrap_or(false)
+        let Ok(parsed) = PasswordHash::new(hash) else {
+            return false;
+        };
+        self.argon2()
+            .map(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
     }
 
     /// A peppered SHA-256 of a high-entropy token, as stored.
@@ -79,16 +93,29 @@ impl App {
     }
 
     /// Add a staff member (admins, or the CLI acting as the system).
-    pub async fn add_user(&self, username: &str, display_name: &str, role: Role, password: &str, caller: Caller) -> Result<UserId, AppError> {
-        if !(caller.actor == Actor::System || caller.role.is_some_and(|r| r.can(Permission::Administer))) {
+    pub async fn add_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        password: &str,
+        caller: Caller,
+    ) -> Result<UserId, AppError> {
+        if !(caller.actor == Actor::System
+            || caller.role.is_some_and(|r| r.can(Permission::Administer)))
+        {
             return Err(AppError::Forbidden("manage staff"));
         }
         let username = username.trim().to_lowercase();
         if username.is_empty()
             || username.len() > 40
-            || !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+            || !username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
         {
-            return Err(AppError::Input(seba_core::case::InputError::Missing { field: "username ([a-z0-9._-], 1–40)" }));
+            return Err(AppError::Input(seba_core::case::InputError::Missing {
+                field: "username ([a-z0-9._-], 1–40)",
+            }));
         }
         let display_name = seba_core::case::required_text("display_name", display_name, 120)?;
         Self::check_password(&username, password)?;
@@ -102,7 +129,13 @@ impl App {
             before: "{}".into(),
             after: serde_json::json!({ "username": username, "display_name": display_name, "role": role }).to_string(),
         };
-        let new = NewUser { username: username.clone(), display_name, role, password_hash: hash, created_at: now };
+        let new = NewUser {
+            username: username.clone(),
+            display_name,
+            role,
+            password_hash: hash,
+            created_at: now,
+        };
         match self.store.create_user(new, event).await {
             Ok(id) => Ok(id),
             Err(StoreError::Duplicate(_)) => Err(AppError::Exists(format!("user {username}"))),
@@ -114,10 +147,16 @@ impl App {
     pub async fn login(&self, username: &str, password: &str) -> Result<LoginOk, AppError> {
         static DUMMY: OnceLock<String> = OnceLock::new();
         let now = self.now();
-        let user = self.store.user_by_name(&username.trim().to_lowercase()).await?;
+        let user = self
+            .store
+            .user_by_name(&username.trim().to_lowercase())
+            .await?;
         let Some(user) = user.filter(|u| !u.disabled) else {
             // Spend the same time as a real check, so timing does not reveal who exists.
-            let dummy = DUMMY.get_or_init(|| self.hash_password("dummy-password-for-timing").unwrap_or_default());
+            let dummy = DUMMY.get_or_init(|| {
+                self.hash_password("dummy-password-for-timing")
+                    .unwrap_or_default()
+            });
             let _ = self.verify_password(dummy, password);
             return Err(AppError::BadCredentials);
         };
@@ -126,7 +165,9 @@ impl App {
         }
         if !self.verify_password(&user.password_hash, password) {
             let until = now + SignedDuration::from_mins(self.settings.login_lock_minutes);
-            self.store.login_failed(user.id, self.settings.login_lock_after, until).await?;
+            self.store
+                .login_failed(user.id, self.settings.login_lock_after, until)
+                .await?;
             tracing::warn!(user = user.id.0, "failed login");
             return Err(AppError::BadCredentials);
         }
@@ -146,13 +187,29 @@ impl App {
             })
             .await?;
         tracing::info!(user = user.id.0, "logged in");
-        Ok(LoginOk { session_token, csrf_token, user, expires_at })
+        Ok(LoginOk {
+            session_token,
+            csrf_token,
+            user,
+            expires_at,
+        })
     }
 
     /// The user and session behind a session cookie, if it is live.
     pub async fn session_user(&self, token: &str) -> Result<Option<(User, Session)>, AppError> {
-        let Some(s) = self.store.session(&self.token_hash(token), self.now()).await? else { return Ok(None) };
-        Ok(self.store.user(s.user_id).await?.filter(|u| !u.disabled).map(|u| (u, s)))
+        let Some(s) = self
+            .store
+            .session(&self.token_hash(token), self.now())
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .user(s.user_id)
+            .await?
+            .filter(|u| !u.disabled)
+            .map(|u| (u, s)))
     }
 
     pub async fn logout(&self, token: &str) -> Result<(), AppError> {
@@ -160,8 +217,15 @@ impl App {
     }
 
     /// Create an API token for `username`; the token is shown once and never stored.
-    pub async fn create_token(&self, username: &str, name: &str, caller: Caller) -> Result<String, AppError> {
-        if !(caller.actor == Actor::System || caller.role.is_some_and(|r| r.can(Permission::Administer))) {
+    pub async fn create_token(
+        &self,
+        username: &str,
+        name: &str,
+        caller: Caller,
+    ) -> Result<String, AppError> {
+        if !(caller.actor == Actor::System
+            || caller.role.is_some_and(|r| r.can(Permission::Administer)))
+        {
             return Err(AppError::Forbidden("manage tokens"));
         }
         let user = self
@@ -183,7 +247,14 @@ impl App {
         };
         self.store
             .create_api_token(
-                ApiToken { token_hash: self.token_hash(&token), user_id: user.id, name, created_at: now, expires_at: None, revoked: false },
+                ApiToken {
+                    token_hash: self.token_hash(&token),
+                    user_id: user.id,
+                    name,
+                    created_at: now,
+                    expires_at: None,
+                    revoked: false,
+                },
                 event,
             )
             .await?;
@@ -192,7 +263,9 @@ impl App {
 
     /// The user behind a bearer token, if it is valid.
     pub async fn token_user(&self, token: &str) -> Result<Option<User>, AppError> {
-        let Some(t) = self.store.api_token(&self.token_hash(token)).await? else { return Ok(None) };
+        let Some(t) = self.store.api_token(&self.token_hash(token)).await? else {
+            return Ok(None);
+        };
         if t.revoked || t.expires_at.is_some_and(|e| e <= self.now()) {
             return Ok(None);
         }

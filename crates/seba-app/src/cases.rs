@@ -15,16 +15,16 @@ use sha2::{Digest, Sha256};
 
 use seba_core::audit::{EventDraft, diff};
 use seba_core::case::{
-    self as core_case, Actor, AttachmentRef, Case, Channel, MAX_BODY_CHARS, MAX_SUBJECT_CHARS, MessageKind, Priority,
-    Status,
+    self as core_case, Actor, AttachmentRef, Case, Channel, MAX_BODY_CHARS, MAX_SUBJECT_CHARS,
+    MessageKind, Priority, Status,
 };
 use seba_core::ids::{CaseId, CaseNumber, UserId};
 use seba_core::lifecycle::{self, Action};
 use seba_core::sla::SlaClock;
 use seba_core::staff::{Permission, Role};
 use seba_store::{
-    CaseFilter, CaseWrite, Commit, Committed, IdempotencyHook, NewMessage, OutboxDraft, PageRequest, StoreError,
-    StoredMessage, StoredResponse,
+    CaseFilter, CaseWrite, Commit, Committed, IdempotencyHook, NewMessage, OutboxDraft,
+    PageRequest, StoreError, StoredMessage, StoredResponse,
 };
 
 use crate::{App, AppError};
@@ -66,13 +66,22 @@ pub struct Caller {
 
 impl Caller {
     pub fn customer() -> Self {
-        Caller { actor: Actor::Customer, role: None }
+        Caller {
+            actor: Actor::Customer,
+            role: None,
+        }
     }
     pub fn system() -> Self {
-        Caller { actor: Actor::System, role: None }
+        Caller {
+            actor: Actor::System,
+            role: None,
+        }
     }
     pub fn staff(id: UserId, role: Role) -> Self {
-        Caller { actor: Actor::User(id), role: Some(role) }
+        Caller {
+            actor: Actor::User(id),
+            role: Some(role),
+        }
     }
     fn can(&self, p: Permission) -> bool {
         match self.role {
@@ -94,7 +103,9 @@ pub struct Idem {
 
 impl std::fmt::Debug for Idem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Idem").field("scope", &self.scope).finish_non_exhaustive()
+        f.debug_struct("Idem")
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
     }
 }
 
@@ -115,8 +126,22 @@ fn case_json(case: &Case) -> serde_json::Value {
     serde_json::to_value(case).unwrap_or(serde_json::Value::Null)
 }
 
-fn event(case: &Case, at: Timestamp, actor: Actor, action: &str, before: String, after: String) -> EventDraft {
-    EventDraft { subject: format!("case:{}", case.id), at, actor: actor.to_string(), action: action.into(), before, after }
+fn event(
+    case: &Case,
+    at: Timestamp,
+    actor: Actor,
+    action: &str,
+    before: String,
+    after: String,
+) -> EventDraft {
+    EventDraft {
+        subject: format!("case:{}", case.id),
+        at,
+        actor: actor.to_string(),
+        action: action.into(),
+        before,
+        after,
+    }
 }
 
 fn change_event(before: &Case, after: &Case, actor: Actor, action: &str) -> EventDraft {
@@ -158,56 +183,110 @@ pub struct Assignment {
 }
 
 impl App {
-    async fn resolve_attachments(&self, inputs: &[AttachmentInput]) -> Result<Vec<AttachmentRef>, AppError> {
+    async fn resolve_attachments(
+        &self,
+        inputs: &[AttachmentInput],
+    ) -> Result<Vec<AttachmentRef>, AppError> {
         let mut out = Vec::with_capacity(inputs.len());
         for a in inputs.iter().take(10) {
             let sha = a.sha256.trim().to_ascii_lowercase();
             let Some((content_type, bytes)) = self.store.blob(&sha).await? else {
                 return Err(AppError::UnknownAttachment(sha.chars().take(64).collect()));
             };
-            let filename = core_case::optional_text("attachments.filename", a.filename.as_deref(), 200)?
-                .unwrap_or_else(|| format!("{}.bin", &sha[..12.min(sha.len())]));
-            out.push(AttachmentRef { sha256: sha, filename, content_type, size: bytes.len() as i64 });
+            let filename =
+                core_case::optional_text("attachments.filename", a.filename.as_deref(), 200)?
+                    .unwrap_or_else(|| format!("{}.bin", &sha[..12.min(sha.len())]));
+            out.push(AttachmentRef {
+                sha256: sha,
+                filename,
+                content_type,
+                size: bytes.len() as i64,
+            });
         }
         if inputs.len() > 10 {
-            return Err(AppError::Attachment("at most 10 attachments per message".into()));
+            return Err(AppError::Attachment(
+                "at most 10 attachments per message".into(),
+            ));
         }
         Ok(out)
     }
 
     /// Store an uploaded file under its SHA-256, after checking its size and real type.
-    pub async fn upload(&self, declared_type: &str, bytes: Vec<u8>) -> Result<AttachmentRef, AppError> {
+    pub async fn upload(
+        &self,
+        declared_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<AttachmentRef, AppError> {
         if bytes.is_empty() {
             return Err(AppError::Attachment("empty file".into()));
         }
         if bytes.len() > self.settings.max_attachment_bytes {
-            return Err(AppError::Attachment(format!("larger than {} bytes", self.settings.max_attachment_bytes)));
+            return Err(AppError::Attachment(format!(
+                "larger than {} bytes",
+                self.settings.max_attachment_bytes
+            )));
         }
-        let declared = declared_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        if !self.settings.attachment_types.iter().any(|t| *t == declared) {
-            return Err(AppError::Attachment(format!("type `{declared}` is not accepted")));
+        let declared = declared_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if !self
+            .settings
+            .attachment_types
+            .iter()
+            .any(|t| *t == declared)
+        {
+            return Err(AppError::Attachment(format!(
+                "type `{declared}` is not accepted"
+            )));
         }
         let sniffed = sniff(&bytes);
-        if sniffed != declared && !(declared == "text/plain" && std::str::from_utf8(&bytes).is_ok()) {
-            return Err(AppError::Attachment(format!("the file's content is not `{declared}`")));
+        if sniffed != declared && !(declared == "text/plain" && std::str::from_utf8(&bytes).is_ok())
+        {
+            return Err(AppError::Attachment(format!(
+                "the file's content is not `{declared}`"
+            )));
         }
         let sha = hex::encode(Sha256::digest(&bytes));
         let size = bytes.len() as i64;
-        self.store.put_blob(&sha, &declared, bytes, self.now()).await?;
-        Ok(AttachmentRef { sha256: sha, filename: String::new(), content_type: declared, size })
+        self.store
+            .put_blob(&sha, &declared, bytes, self.now())
+            .await?;
+        Ok(AttachmentRef {
+            sha256: sha,
+            filename: String::new(),
+            content_type: declared,
+            size,
+        })
     }
 
     /// File a new case. Customers file through the portal, app or USSD; staff on behalf of
     /// a caller (hotline, drop box).
-    pub async fn create_case(&self, input: NewCaseInput, caller: Caller, idem: Option<Idem>) -> Result<(Case, Committed), AppError> {
+    pub async fn create_case(
+        &self,
+        input: NewCaseInput,
+        caller: Caller,
+        idem: Option<Idem>,
+    ) -> Result<(Case, Committed), AppError> {
         if caller.role.is_some() && !caller.can(Permission::WorkCases) {
             return Err(AppError::Forbidden("work cases"));
         }
         let body = core_case::required_text("body", &input.body, MAX_BODY_CHARS)?;
-        let subject = match core_case::optional_text("subject", input.subject.as_deref(), MAX_SUBJECT_CHARS)? {
-            Some(s) => s,
-            None => body.chars().take(80).collect::<String>().lines().next().unwrap_or_default().to_string(),
-        };
+        let subject =
+            match core_case::optional_text("subject", input.subject.as_deref(), MAX_SUBJECT_CHARS)?
+            {
+                Some(s) => s,
+                None => body
+                    .chars()
+                    .take(80)
+                    .collect::<String>()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            };
         let requester = core_case::parse_requester(
             input.requester_name.as_deref(),
             input.requester_msisdn.as_deref(),
@@ -216,14 +295,26 @@ impl App {
         let tags = core_case::parse_tags(input.tags.iter().map(String::as_str))?;
         let snap = self.snapshot().await?;
         let category = input.category.trim().to_string();
-        let cat = snap.categories.get(&category).ok_or_else(|| AppError::UnknownCategory(category.chars().take(60).collect()))?;
-        let queue = match input.queue.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let cat = snap
+            .categories
+            .get(&category)
+            .ok_or_else(|| AppError::UnknownCategory(category.chars().take(60).collect()))?;
+        let queue = match input
+            .queue
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+        {
             Some(q) if snap.queues.contains_key(q) => q.to_string(),
             Some(q) => return Err(AppError::UnknownQueue(q.chars().take(60).collect())),
             None => cat.queue.clone(),
         };
         let attachments = self.resolve_attachments(&input.attachments).await?;
-        let priority = input.priority.unwrap_or(if category == "mfs.fraud_call" { Priority::High } else { Priority::Normal });
+        let priority = input.priority.unwrap_or(if category == "mfs.fraud_call" {
+            Priority::High
+        } else {
+            Priority::Normal
+        });
         let targets = snap.targets(&category, priority);
         let channel = input.channel.unwrap_or(Channel::Api);
 
@@ -247,17 +338,29 @@ impl App {
             closed_at: None,
             merged_into: None,
         };
-        let days = (targets.resolution.as_mins() / snap.calendar.day_length().as_mins().max(1)).max(1);
+        let days =
+            (targets.resolution.as_mins() / snap.calendar.day_length().as_mins().max(1)).max(1);
         let commit = Commit {
             messages: vec![NewMessage {
                 case_id: id,
                 kind: MessageKind::Inbound,
-                author: if caller.role.is_some() { caller.actor } else { Actor::Customer },
+                author: if caller.role.is_some() {
+                    caller.actor
+                } else {
+                    Actor::Customer
+                },
                 body,
                 created_at: now,
                 attachments,
             }],
-            events: vec![event(&case, now, caller.actor, "case.created", "{}".into(), case_json(&case).to_string())],
+            events: vec![event(
+                &case,
+                now,
+                caller.actor,
+                "case.created",
+                "{}".into(),
+                case_json(&case).to_string(),
+            )],
             outbox: vec![OutboxDraft {
                 topic: "case.created".into(),
                 case_id: Some(id),
@@ -287,7 +390,12 @@ impl App {
         Ok(self.store.messages(id).await?)
     }
 
-    pub async fn list_cases(&self, mut filter: CaseFilter, page: PageRequest, caller: Caller) -> Result<Vec<Case>, AppError> {
+    pub async fn list_cases(
+        &self,
+        mut filter: CaseFilter,
+        page: PageRequest,
+        caller: Caller,
+    ) -> Result<Vec<Case>, AppError> {
         if !caller.can(Permission::ReadCases) {
             return Err(AppError::Forbidden("read cases"));
         }
@@ -296,7 +404,12 @@ impl App {
     }
 
     /// Load, change with `f`, commit; retry on a lost race unless the caller pinned a version.
-    async fn update<F>(&self, id: CaseId, expected: Option<i64>, mut f: F) -> Result<(Case, Committed), AppError>
+    async fn update<F>(
+        &self,
+        id: CaseId,
+        expected: Option<i64>,
+        mut f: F,
+    ) -> Result<(Case, Committed), AppError>
     where
         F: FnMut(&Case, &mut Commit) -> Result<Option<Case>, AppError>,
     {
@@ -305,17 +418,29 @@ impl App {
             if let Some(v) = expected
                 && v != before.version
             {
-                return Err(AppError::Stale { current: before.version });
+                return Err(AppError::Stale {
+                    current: before.version,
+                });
             }
-            let mut commit =
-                Commit { case: CaseWrite::None, messages: vec![], events: vec![], outbox: vec![], idempotency: None };
+            let mut commit = Commit {
+                case: CaseWrite::None,
+                messages: vec![],
+                events: vec![],
+                outbox: vec![],
+                idempotency: None,
+            };
             let after = f(&before, &mut commit)?;
             if let Some(mut after) = after {
                 after.version = before.version + 1;
-                commit.case = CaseWrite::Update { case: after.clone(), expected_version: before.version };
+                commit.case = CaseWrite::Update {
+                    case: after.clone(),
+                    expected_version: before.version,
+                };
                 match self.store.commit(commit).await {
                     Ok(c) => return Ok((after, c)),
-                    Err(StoreError::Conflict { current }) if expected.is_none() && attempt + 1 < RETRIES => {
+                    Err(StoreError::Conflict { current })
+                        if expected.is_none() && attempt + 1 < RETRIES =>
+                    {
                         tracing::debug!(case = id.0, current, "lost an update race; retrying");
                         continue;
                     }
@@ -417,7 +542,13 @@ impl App {
     }
 
     /// Move a case through its lifecycle.
-    pub async fn transition(&self, id: CaseId, action: Action, caller: Caller, expected: Option<i64>) -> Result<Case, AppError> {
+    pub async fn transition(
+        &self,
+        id: CaseId,
+        action: Action,
+        caller: Caller,
+        expected: Option<i64>,
+    ) -> Result<Case, AppError> {
         if !caller.can(Permission::WorkCases) {
             return Err(AppError::Forbidden("work cases"));
         }
@@ -429,7 +560,12 @@ impl App {
                 let mut after = before.clone();
                 let targets = snap.targets(&after.category, after.priority);
                 lifecycle::apply(&mut after, action, now, &policy, &snap.calendar, &targets)?;
-                commit.events.push(change_event(before, &after, caller.actor, &format!("case.{}", action.as_str())));
+                commit.events.push(change_event(
+                    before,
+                    &after,
+                    caller.actor,
+                    &format!("case.{}", action.as_str()),
+                ));
                 commit.outbox.push(OutboxDraft {
                     topic: "case.status".into(),
                     case_id: Some(id),
@@ -444,7 +580,13 @@ impl App {
 
     /// Route a case to a queue and/or a person. Agents may take a case or hand back their
     /// own; assigning someone else needs a supervisor.
-    pub async fn assign(&self, id: CaseId, a: Assignment, caller: Caller, expected: Option<i64>) -> Result<Case, AppError> {
+    pub async fn assign(
+        &self,
+        id: CaseId,
+        a: Assignment,
+        caller: Caller,
+        expected: Option<i64>,
+    ) -> Result<Case, AppError> {
         if !caller.can(Permission::WorkCases) {
             return Err(AppError::Forbidden("work cases"));
         }
@@ -499,7 +641,13 @@ impl App {
     }
 
     /// Change priority, category, subject or tags.
-    pub async fn patch(&self, id: CaseId, patch: CasePatch, caller: Caller, expected: Option<i64>) -> Result<Case, AppError> {
+    pub async fn patch(
+        &self,
+        id: CaseId,
+        patch: CasePatch,
+        caller: Caller,
+        expected: Option<i64>,
+    ) -> Result<Case, AppError> {
         if !caller.can(Permission::WorkCases) {
             return Err(AppError::Forbidden("work cases"));
         }
@@ -537,7 +685,9 @@ impl App {
                     return Ok(None);
                 }
                 after.updated_at = now;
-                commit.events.push(change_event(before, &after, caller.actor, "case.updated"));
+                commit
+                    .events
+                    .push(change_event(before, &after, caller.actor, "case.updated"));
                 commit.outbox.push(OutboxDraft {
                     topic: "case.updated".into(),
                     case_id: Some(id),
@@ -551,7 +701,13 @@ impl App {
     }
 
     /// Merge the duplicate `dup` into `into` (supervisors and agents working cases).
-    pub async fn merge(&self, dup: CaseId, into: CaseId, caller: Caller, expected: Option<i64>) -> Result<Case, AppError> {
+    pub async fn merge(
+        &self,
+        dup: CaseId,
+        into: CaseId,
+        caller: Caller,
+        expected: Option<i64>,
+    ) -> Result<Case, AppError> {
         if !caller.can(Permission::WorkCases) {
             return Err(AppError::Forbidden("work cases"));
         }
@@ -561,7 +717,9 @@ impl App {
             .update(dup, expected, |before, commit| {
                 let mut after = before.clone();
                 lifecycle::merge(&mut after, &target, now)?;
-                commit.events.push(change_event(before, &after, caller.actor, "case.merged"));
+                commit
+                    .events
+                    .push(change_event(before, &after, caller.actor, "case.merged"));
                 commit.events.push(event(
                     &target,
                     now,
@@ -574,7 +732,10 @@ impl App {
                     case_id: into,
                     kind: MessageKind::Note,
                     author: caller.actor,
-                    body: format!("কেস {0} এই কেসের সাথে যুক্ত হয়েছে / Case {0} was merged into this case", before.number()),
+                    body: format!(
+                        "কেস {0} এই কেসের সাথে যুক্ত হয়েছে / Case {0} was merged into this case",
+                        before.number()
+                    ),
                     created_at: now,
                     attachments: vec![],
                 });
@@ -593,5 +754,7 @@ impl App {
 
 /// The real type of a file from its content, so a renamed executable is not stored as a picture.
 fn sniff(bytes: &[u8]) -> &'static str {
-    infer::get(bytes).map(|t| t.mime_type()).unwrap_or("application/octet-stream")
+    infer::get(bytes)
+        .map(|t| t.mime_type())
+        .unwrap_or("application/octet-stream")
 }

@@ -68,8 +68,12 @@ impl Explain for AppError {
             Input(e) => e.explain(),
             CaseNumber(e) => e.explain(),
             Transition(e) => e.explain(),
-            UnknownCategory(c) => Bilingual::new(format!("অজানা বিভাগ `{c}`"), format!("Unknown category `{c}`")),
-            UnknownQueue(q) => Bilingual::new(format!("অজানা সারি `{q}`"), format!("Unknown queue `{q}`")),
+            UnknownCategory(c) => {
+                Bilingual::new(format!("অজানা বিভাগ `{c}`"), format!("Unknown category `{c}`"))
+            }
+            UnknownQueue(q) => {
+                Bilingual::new(format!("অজানা সারি `{q}`"), format!("Unknown queue `{q}`"))
+            }
             UnknownUser(u) => Bilingual::new(
                 format!("`{u}` নামে সক্রিয় কোনো কর্মী নেই"),
                 format!("No active staff member `{u}`"),
@@ -83,8 +87,12 @@ impl Explain for AppError {
                 "আপনি খোলার পর কেসটি অন্য কেউ বদলেছেন; আবার লোড করে দেখুন",
                 "Someone changed this case after you opened it; reload and try again",
             ),
-            Forbidden(_) => Bilingual::new("এই কাজের অনুমতি আপনার নেই", "You are not allowed to do this"),
-            BadCredentials => Bilingual::new("ব্যবহারকারীর নাম বা পাসওয়ার্ড ভুল", "Wrong username or password"),
+            Forbidden(_) => {
+                Bilingual::new("এই কাজের অনুমতি আপনার নেই", "You are not allowed to do this")
+            }
+            BadCredentials => {
+                Bilingual::new("ব্যবহারকারীর নাম বা পাসওয়ার্ড ভুল", "Wrong username or password")
+            }
             Locked => Bilingual::new(
                 "অনেকবার ভুল চেষ্টার কারণে অ্যাকাউন্ট সাময়িকভাবে বন্ধ; পরে চেষ্টা করুন",
                 "Too many failed attempts; the account is locked for a while",
@@ -93,19 +101,34 @@ impl Explain for AppError {
                 "কোডটি ভুল, মেয়াদোত্তীর্ণ বা আগেই ব্যবহৃত",
                 "The code is wrong, expired or already used",
             ),
-            TooMany => Bilingual::new("অনেক বেশি অনুরোধ; একটু পরে চেষ্টা করুন", "Too many requests; please try again later"),
-            Attachment(m) => Bilingual::new(format!("সংযুক্তি গ্রহণযোগ্য নয়: {m}"), format!("Attachment not accepted: {m}")),
+            TooMany => Bilingual::new(
+                "অনেক বেশি অনুরোধ; একটু পরে চেষ্টা করুন",
+                "Too many requests; please try again later",
+            ),
+            Attachment(m) => Bilingual::new(
+                format!("সংযুক্তি গ্রহণযোগ্য নয়: {m}"),
+                format!("Attachment not accepted: {m}"),
+            ),
             UnknownAttachment(s) => Bilingual::new(
                 format!("সংযুক্তি {s} পাওয়া যায়নি; আগে আপলোড করুন"),
                 format!("Attachment {s} not found; upload it first"),
             ),
-            WeakPassword(m) => Bilingual::new(format!("পাসওয়ার্ড দুর্বল: {m}"), format!("Password too weak: {m}")),
-            Exists(what) => Bilingual::new(format!("আগে থেকেই আছে: {what}"), format!("Already exists: {what}")),
+            WeakPassword(m) => Bilingual::new(
+                format!("পাসওয়ার্ড দুর্বল: {m}"),
+                format!("Password too weak: {m}"),
+            ),
+            Exists(what) => Bilingual::new(
+                format!("আগে থেকেই আছে: {what}"),
+                format!("Already exists: {what}"),
+            ),
             IdempotencyRace => Bilingual::new(
                 "একই অনুরোধ আগেই গ্রহণ করা হয়েছে",
                 "The same request was already accepted",
             ),
-            Config(m) => Bilingual::new(format!("কনফিগারেশন ত্রুটি: {m}"), format!("Configuration error: {m}")),
+            Config(m) => Bilingual::new(
+                format!("কনফিগারেশন ত্রুটি: {m}"),
+                format!("Configuration error: {m}"),
+            ),
             Store(StoreError::NotFound) => Bilingual::new("পাওয়া যায়নি", "Not found"),
             Store(StoreError::Conflict { .. }) => Bilingual::new(
                 "একই সময়ে অন্য কেউ বদলেছেন; আবার চেষ্টা করুন",

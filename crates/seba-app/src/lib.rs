@@ -35,7 +35,9 @@ pub struct App {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App").field("engine", &self.store.engine()).finish_non_exhaustive()
+        f.debug_struct("App")
+            .field("engine", &self.store.engine())
+            .finish_non_exhaustive()
     }
 }
 
@@ -46,7 +48,13 @@ impl App {
         random: Arc<dyn random::Random>,
         settings: AppSettings,
     ) -> Self {
-        App { store, clock, random, settings: Arc::new(settings), cache: Arc::new(settings::Cache::default()) }
+        App {
+            store,
+            clock,
+            random,
+            settings: Arc::new(settings),
+            cache: Arc::new(settings::Cache::default()),
+        }
     }
 
     pub fn now(&self) -> jiff::Timestamp {

@@ -75,13 +75,21 @@ impl Secret {
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_empty() { "<unset>" } else { "<redacted>" })
+        f.write_str(if self.0.is_empty() {
+            "<unset>"
+        } else {
+            "<redacted>"
+        })
     }
 }
 
 impl Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(if self.0.is_empty() { "<unset>" } else { "<redacted>" })
+        s.serialize_str(if self.0.is_empty() {
+            "<unset>"
+        } else {
+            "<redacted>"
+        })
     }
 }
 
@@ -143,22 +151,38 @@ impl AppSettings {
             return Err("pepper must be set to at least 16 characters".into());
         }
         if self.reopen_window_days < 0 || self.login_lock_after == 0 || self.otp_attempts <= 0 {
-            return Err("reopen_window_days must be ≥ 0, login_lock_after and otp_attempts ≥ 1".into());
+            return Err(
+                "reopen_window_days must be ≥ 0, login_lock_after and otp_attempts ≥ 1".into(),
+            );
         }
         Ok(())
     }
 
     pub fn base_calendar(&self) -> Result<BusinessCalendar, String> {
-        let start = minutes_of(&self.business_hours_start)
-            .ok_or_else(|| format!("business_hours_start `{}` is not HH:MM", self.business_hours_start))?;
-        let end = minutes_of(&self.business_hours_end)
-            .ok_or_else(|| format!("business_hours_end `{}` is not HH:MM", self.business_hours_end))?;
-        let weekend = self.weekend.iter().map(|d| weekday(d)).collect::<Result<Vec<_>, _>>()?;
+        let start = minutes_of(&self.business_hours_start).ok_or_else(|| {
+            format!(
+                "business_hours_start `{}` is not HH:MM",
+                self.business_hours_start
+            )
+        })?;
+        let end = minutes_of(&self.business_hours_end).ok_or_else(|| {
+            format!(
+                "business_hours_end `{}` is not HH:MM",
+                self.business_hours_end
+            )
+        })?;
+        let weekend = self
+            .weekend
+            .iter()
+            .map(|d| weekday(d))
+            .collect::<Result<Vec<_>, _>>()?;
         BusinessCalendar::new(&self.time_zone, &weekend, start, end, []).map_err(|e| e.to_string())
     }
 
     pub fn lifecycle(&self) -> LifecyclePolicy {
-        LifecyclePolicy { reopen_window: SignedDuration::from_hours(self.reopen_window_days * 24) }
+        LifecyclePolicy {
+            reopen_window: SignedDuration::from_hours(self.reopen_window_days * 24),
+        }
     }
 }
 
@@ -213,7 +237,12 @@ pub(crate) struct Cache(RwLock<Option<(Instant, Arc<Snapshot>)>>);
 impl App {
     /// The current settings snapshot (reloaded when stale).
     pub async fn snapshot(&self) -> Result<Arc<Snapshot>, AppError> {
-        if let Some((at, snap)) = self.cache.0.read().unwrap_or_else(|e| e.into_inner()).as_ref()
+        if let Some((at, snap)) = self
+            .cache
+            .0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
             && at.elapsed() < CACHE_TTL
         {
             return Ok(snap.clone());
@@ -226,11 +255,24 @@ impl App {
             .with_holidays(holidays.into_iter().map(|h| h.date));
         let snap = Arc::new(Snapshot {
             calendar,
-            categories: self.store.categories().await?.into_iter().map(|c| (c.code.clone(), c)).collect(),
-            queues: self.store.queues().await?.into_iter().map(|q| (q.code.clone(), q)).collect(),
+            categories: self
+                .store
+                .categories()
+                .await?
+                .into_iter()
+                .map(|c| (c.code.clone(), c))
+                .collect(),
+            queues: self
+                .store
+                .queues()
+                .await?
+                .into_iter()
+                .map(|q| (q.code.clone(), q))
+                .collect(),
             policies: self.store.sla_policies().await?,
         });
-        *self.cache.0.write().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), snap.clone()));
+        *self.cache.0.write().unwrap_or_else(|e| e.into_inner()) =
+            Some((Instant::now(), snap.clone()));
         Ok(snap)
     }
 
@@ -244,7 +286,11 @@ impl App {
         if self.store.categories().await?.is_empty() {
             for q in seba_core::taxonomy::QUEUES {
                 self.store
-                    .upsert_queue(Queue { code: q.code.into(), name_bn: q.name_bn.into(), name_en: q.name_en.into() })
+                    .upsert_queue(Queue {
+                        code: q.code.into(),
+                        name_bn: q.name_bn.into(),
+                        name_en: q.name_en.into(),
+                    })
                     .await?;
             }
             for c in seba_core::taxonomy::CATEGORIES {
@@ -319,7 +365,12 @@ mod tests {
                 policy("any", None, None, 1),
                 policy("mfs", Some("mfs"), None, 2),
                 policy("wrong", Some("mfs.wrong_transfer"), None, 3),
-                policy("wrong-urgent", Some("mfs.wrong_transfer"), Some(Priority::Urgent), 4),
+                policy(
+                    "wrong-urgent",
+                    Some("mfs.wrong_transfer"),
+                    Some(Priority::Urgent),
+                    4,
+                ),
                 policy("urgent", None, Some(Priority::Urgent), 5),
             ],
         };
@@ -333,19 +384,37 @@ mod tests {
 
     #[test]
     fn secrets_never_print() {
-        let s = AppSettings { pepper: Secret::new("super-secret-pepper"), ..AppSettings::default() };
+        let s = AppSettings {
+            pepper: Secret::new("super-secret-pepper"),
+            ..AppSettings::default()
+        };
         assert!(!format!("{s:?}").contains("super-secret"));
         assert!(!serde_json::to_string(&s).unwrap().contains("super-secret"));
     }
 
     #[test]
     fn settings_are_checked() {
-        let ok = AppSettings { pepper: Secret::new("0123456789abcdef"), ..AppSettings::default() };
+        let ok = AppSettings {
+            pepper: Secret::new("0123456789abcdef"),
+            ..AppSettings::default()
+        };
         assert!(ok.validate().is_ok());
-        assert!(AppSettings::default().validate().unwrap_err().contains("pepper"));
-        let bad = AppSettings { business_hours_start: "9am".into(), ..ok.clone() };
+        assert!(
+            AppSettings::default()
+                .validate()
+                .unwrap_err()
+                .contains("pepper")
+        );
+        let bad = AppSettings {
+            business_hours_start: "9am".into(),
+            ..ok.clone()
+        };
         assert!(bad.validate().unwrap_err().contains("9am"));
-        let all_day = AppSettings { business_hours_start: "00:00".into(), business_hours_end: "24:00".into(), ..ok };
+        let all_day = AppSettings {
+            business_hours_start: "00:00".into(),
+            business_hours_end: "24:00".into(),
+            ..ok
+        };
         assert!(all_day.validate().is_ok());
     }
 }

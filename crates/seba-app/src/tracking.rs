@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use seba_core::case::{Case, MessageKind};
 use seba_core::contact::Msisdn;
 use seba_core::ids::{CaseId, CaseNumber};
-use seba_store::{Challenge, CaseWrite, Commit, OutboxDraft, StoredMessage};
+use seba_store::{CaseWrite, Challenge, Commit, OutboxDraft, StoredMessage};
 
 use crate::accounts::secret_eq;
 use crate::cases::{AttachmentInput, Caller, MessageInput};
@@ -59,17 +59,30 @@ impl App {
     }
 
     /// Step 1: ask for a code. Always answers alike; sends an SMS only on a match.
-    pub async fn start_tracking(&self, number: &str, msisdn: &str) -> Result<ChallengeStarted, AppError> {
+    pub async fn start_tracking(
+        &self,
+        number: &str,
+        msisdn: &str,
+    ) -> Result<ChallengeStarted, AppError> {
         let number = CaseNumber::parse(number)?;
-        let msisdn = Msisdn::parse(msisdn)
-            .map_err(|source| seba_core::case::InputError::Msisdn { field: "msisdn", source })?;
+        let msisdn =
+            Msisdn::parse(msisdn).map_err(|source| seba_core::case::InputError::Msisdn {
+                field: "msisdn",
+                source,
+            })?;
         let now = self.now();
-        let recent = self.store.recent_challenges(msisdn.as_e164(), now - SignedDuration::from_hours(1)).await?;
+        let recent = self
+            .store
+            .recent_challenges(msisdn.as_e164(), now - SignedDuration::from_hours(1))
+            .await?;
         if recent >= self.settings.otp_per_hour {
             return Err(AppError::TooMany);
         }
         let case = self.store.case(number.id()).await?;
-        let matches = case.as_ref().and_then(|c| c.requester.msisdn.as_ref()).is_some_and(|m| *m == msisdn);
+        let matches = case
+            .as_ref()
+            .and_then(|c| c.requester.msisdn.as_ref())
+            .is_some_and(|m| *m == msisdn);
         let challenge_id = self.random.token(18);
         let code = format!("{:06}", self.random.below(1_000_000));
         let expires_at = now + SignedDuration::from_mins(self.settings.otp_minutes);
@@ -107,14 +120,25 @@ impl App {
                 })
                 .await?;
         }
-        Ok(ChallengeStarted { challenge_id, expires_at })
+        Ok(ChallengeStarted {
+            challenge_id,
+            expires_at,
+        })
     }
 
     /// Step 2: check the code; on success show the case.
-    pub async fn verify_tracking(&self, challenge_id: &str, code: &str) -> Result<PublicCase, AppError> {
+    pub async fn verify_tracking(
+        &self,
+        challenge_id: &str,
+        code: &str,
+    ) -> Result<PublicCase, AppError> {
         let now = self.now();
         let code = seba_core::text::ascii_digits(code.trim());
-        let Some(ch) = self.store.attempt_challenge(challenge_id.trim(), now).await? else {
+        let Some(ch) = self
+            .store
+            .attempt_challenge(challenge_id.trim(), now)
+            .await?
+        else {
             return Err(AppError::BadCode);
         };
         if ch.case_id.0 == 0 || !secret_eq(&self.code_hash(&ch.id, &code), &ch.code_hash) {
@@ -137,7 +161,8 @@ impl App {
     pub async fn public_case(&self, id: CaseId) -> Result<PublicCase, AppError> {
         let case = self.store.case(id).await?.ok_or(AppError::CaseNotFound)?;
         let messages = self.store.messages(id).await?;
-        let exp = (self.now() + SignedDuration::from_mins(self.settings.tracking_minutes)).as_second();
+        let exp =
+            (self.now() + SignedDuration::from_mins(self.settings.tracking_minutes)).as_second();
         let view_token = format!("{}.{exp}.{}", id.0, self.view_mac(id, exp));
         Ok(PublicCase {
             number: case.number().to_string(),
@@ -153,15 +178,31 @@ impl App {
     }
 
     /// A customer's reply to their own case, with a view pass.
-    pub async fn customer_reply(&self, id: CaseId, body: &str, attachments: Vec<AttachmentInput>) -> Result<PublicCase, AppError> {
-        self.add_message(id, MessageInput { kind: MessageKind::Inbound, body: body.into(), attachments }, Caller::customer(), None, None)
-            .await?;
+    pub async fn customer_reply(
+        &self,
+        id: CaseId,
+        body: &str,
+        attachments: Vec<AttachmentInput>,
+    ) -> Result<PublicCase, AppError> {
+        self.add_message(
+            id,
+            MessageInput {
+                kind: MessageKind::Inbound,
+                body: body.into(),
+                attachments,
+            },
+            Caller::customer(),
+            None,
+            None,
+        )
+        .await?;
         self.public_case(id).await
     }
 
     /// The SLA promise in plain words, in both languages.
     pub fn promise(&self, case: &Case) -> seba_core::Bilingual {
-        let tz = jiff::tz::TimeZone::get(&self.settings.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let tz =
+            jiff::tz::TimeZone::get(&self.settings.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
         let due = case.sla.resolution_due.to_zoned(tz);
         let date_en = due.strftime("%-d %B %Y").to_string();
         let date_bn = seba_core::text::bengali_digits(&due.strftime("%d/%m/%Y").to_string());
@@ -179,7 +220,9 @@ impl App {
                 "আপনার অভিযোগের সমাধান হয়েছে। সন্তুষ্ট না হলে ৭ দিনের মধ্যে উত্তর দিন।",
                 "Your complaint has been resolved. If you are not satisfied, reply within 7 days.",
             ),
-            Closed => seba_core::Bilingual::new("এই অভিযোগটি বন্ধ করা হয়েছে।", "This complaint is closed."),
+            Closed => {
+                seba_core::Bilingual::new("এই অভিযোগটি বন্ধ করা হয়েছে।", "This complaint is closed.")
+            }
             Merged => seba_core::Bilingual::new(
                 "এই অভিযোগটি আপনার আরেকটি অভিযোগের সাথে যুক্ত করা হয়েছে।",
                 "This complaint was merged with another of your complaints.",
@@ -197,7 +240,11 @@ fn public_messages(messages: &[StoredMessage]) -> Vec<PublicMessage> {
                 MessageKind::Reply => "support",
                 MessageKind::Note => return None,
             };
-            Some(PublicMessage { from, body: m.message.body.clone(), at: m.message.created_at })
+            Some(PublicMessage {
+                from,
+                body: m.message.body.clone(),
+                at: m.message.created_at,
+            })
         })
         .collect()
 }

@@ -42,7 +42,16 @@ pub struct EventDraft {
 impl EventDraft {
     /// Seal the draft as event `seq` after an event whose hash is `prev_hash`.
     pub fn seal(self, seq: i64, prev_hash: &str) -> AuditEvent {
-        let hash = chain_hash(prev_hash, &self.subject, seq, self.at, &self.actor, &self.action, &self.before, &self.after);
+        let hash = chain_hash(
+            prev_hash,
+            &self.subject,
+            seq,
+            self.at,
+            &self.actor,
+            &self.action,
+            &self.before,
+            &self.after,
+        );
         AuditEvent {
             subject: self.subject,
             seq,
@@ -71,7 +80,9 @@ pub fn chain_hash(
     let mut h = Sha256::new();
     let at_micros = at.as_microsecond().to_string();
     let seq = seq.to_string();
-    for field in [prev_hash, subject, &seq, &at_micros, actor, action, before, after] {
+    for field in [
+        prev_hash, subject, &seq, &at_micros, actor, action, before, after,
+    ] {
         h.update((field.len() as u64).to_be_bytes());
         h.update(field.as_bytes());
     }
@@ -83,10 +94,16 @@ pub fn chain_hash(
 pub enum ChainBreak {
     #[error("{subject} event {seq}: stored hash does not match its contents (edited)")]
     Altered { subject: String, seq: i64 },
-    #[error("{subject} event {seq}: does not follow the previous event's hash (removed or reordered)")]
+    #[error(
+        "{subject} event {seq}: does not follow the previous event's hash (removed or reordered)"
+    )]
     Unlinked { subject: String, seq: i64 },
     #[error("{subject}: expected event {expected}, found {found} (missing event)")]
-    Gap { subject: String, expected: i64, found: i64 },
+    Gap {
+        subject: String,
+        expected: i64,
+        found: i64,
+    },
 }
 
 /// Checks one subject's events, given in `seq` order, from the first.
@@ -99,19 +116,42 @@ pub struct ChainVerifier {
 
 impl ChainVerifier {
     pub fn new(subject: &str) -> Self {
-        ChainVerifier { subject: subject.to_string(), next_seq: 1, prev_hash: GENESIS.to_string() }
+        ChainVerifier {
+            subject: subject.to_string(),
+            next_seq: 1,
+            prev_hash: GENESIS.to_string(),
+        }
     }
 
     pub fn push(&mut self, e: &AuditEvent) -> Result<(), ChainBreak> {
         if e.seq != self.next_seq {
-            return Err(ChainBreak::Gap { subject: self.subject.clone(), expected: self.next_seq, found: e.seq });
+            return Err(ChainBreak::Gap {
+                subject: self.subject.clone(),
+                expected: self.next_seq,
+                found: e.seq,
+            });
         }
-        let recomputed = chain_hash(&e.prev_hash, &e.subject, e.seq, e.at, &e.actor, &e.action, &e.before, &e.after);
+        let recomputed = chain_hash(
+            &e.prev_hash,
+            &e.subject,
+            e.seq,
+            e.at,
+            &e.actor,
+            &e.action,
+            &e.before,
+            &e.after,
+        );
         if recomputed != e.hash || e.subject != self.subject {
-            return Err(ChainBreak::Altered { subject: self.subject.clone(), seq: e.seq });
+            return Err(ChainBreak::Altered {
+                subject: self.subject.clone(),
+                seq: e.seq,
+            });
         }
         if e.prev_hash != self.prev_hash {
-            return Err(ChainBreak::Unlinked { subject: self.subject.clone(), seq: e.seq });
+            return Err(ChainBreak::Unlinked {
+                subject: self.subject.clone(),
+                seq: e.seq,
+            });
         }
         self.prev_hash = e.hash.clone();
         self.next_seq += 1;
@@ -184,23 +224,43 @@ mod tests {
     fn edits_removals_and_reorders_are_caught() {
         let mut edited = chain();
         edited[1].after = r#"{"status":"closed"}"#.into();
-        assert_eq!(verify(&edited), Err(ChainBreak::Altered { subject: "case:1".into(), seq: 2 }));
+        assert_eq!(
+            verify(&edited),
+            Err(ChainBreak::Altered {
+                subject: "case:1".into(),
+                seq: 2
+            })
+        );
 
         let mut removed = chain();
         removed.remove(1);
-        assert!(matches!(verify(&removed), Err(ChainBreak::Gap { expected: 2, found: 3, .. })));
+        assert!(matches!(
+            verify(&removed),
+            Err(ChainBreak::Gap {
+                expected: 2,
+                found: 3,
+                ..
+            })
+        ));
 
         // Re-sealing an edited event with a fresh hash still breaks the link to it.
         let mut resealed = chain();
         let forged = draft("forged").seal(2, &resealed[0].hash);
         resealed[1] = forged;
-        assert_eq!(verify(&resealed), Err(ChainBreak::Unlinked { subject: "case:1".into(), seq: 3 }));
+        assert_eq!(
+            verify(&resealed),
+            Err(ChainBreak::Unlinked {
+                subject: "case:1".into(),
+                seq: 3
+            })
+        );
     }
 
     #[test]
     fn diff_keeps_only_changes() {
         let b = serde_json::json!({"status": "new", "queue": "hotline", "tags": []});
-        let a = serde_json::json!({"status": "open", "queue": "hotline", "tags": [], "assignee": 3});
+        let a =
+            serde_json::json!({"status": "open", "queue": "hotline", "tags": [], "assignee": 3});
         let (db, da) = diff(&b, &a);
         assert_eq!(db, r#"{"assignee":null,"status":"new"}"#);
         assert_eq!(da, r#"{"assignee":3,"status":"open"}"#);

@@ -15,7 +15,10 @@ pub struct Bilingual {
 
 impl Bilingual {
     pub fn new(bn: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { bn: bn.into(), en: en.into() }
+        Self {
+            bn: bn.into(),
+            en: en.into(),
+        }
     }
 }
 

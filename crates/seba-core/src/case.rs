@@ -115,7 +115,10 @@ coded_enum!(
 impl Status {
     /// Still needs work (counts towards backlog and SLA).
     pub fn is_active(self) -> bool {
-        matches!(self, Status::New | Status::Open | Status::PendingCustomer | Status::PendingThirdParty)
+        matches!(
+            self,
+            Status::New | Status::Open | Status::PendingCustomer | Status::PendingThirdParty
+        )
     }
 }
 
@@ -147,7 +150,10 @@ impl FromStr for Actor {
                 .strip_prefix("user:")
                 .and_then(|n| n.parse().ok())
                 .map(|n| Actor::User(UserId(n)))
-                .ok_or(UnknownCode { kind: "actor", code: s.chars().take(40).collect() }),
+                .ok_or(UnknownCode {
+                    kind: "actor",
+                    code: s.chars().take(40).collect(),
+                }),
         }
     }
 }
@@ -225,9 +231,15 @@ pub const MAX_TAG_CHARS: usize = 40;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InputError {
     #[error("{field}: {source}")]
-    Msisdn { field: &'static str, source: MsisdnError },
+    Msisdn {
+        field: &'static str,
+        source: MsisdnError,
+    },
     #[error("{field}: {source}")]
-    Email { field: &'static str, source: EmailError },
+    Email {
+        field: &'static str,
+        source: EmailError,
+    },
     #[error("{field} is required")]
     Missing { field: &'static str },
     #[error("{field} is longer than {max} characters")]
@@ -262,11 +274,15 @@ impl Explain for InputError {
         match self {
             InputError::Msisdn { source, .. } => source.explain(),
             InputError::Email { source, .. } => source.explain(),
-            InputError::Missing { field } => {
-                Bilingual::new(format!("`{field}` দিতে হবে"), format!("`{field}` is required"))
-            }
+            InputError::Missing { field } => Bilingual::new(
+                format!("`{field}` দিতে হবে"),
+                format!("`{field}` is required"),
+            ),
             InputError::TooLong { field, max } => Bilingual::new(
-                format!("`{field}` সর্বোচ্চ {} অক্ষরের হতে পারে", text::bengali_digits(&max.to_string())),
+                format!(
+                    "`{field}` সর্বোচ্চ {} অক্ষরের হতে পারে",
+                    text::bengali_digits(&max.to_string())
+                ),
                 format!("`{field}` may be at most {max} characters"),
             ),
             InputError::NoContact => Bilingual::new(
@@ -299,7 +315,11 @@ pub fn required_text(field: &'static str, value: &str, max: usize) -> Result<Str
 }
 
 /// Clean an optional free text; blank becomes `None`.
-pub fn optional_text(field: &'static str, value: Option<&str>, max: usize) -> Result<Option<String>, InputError> {
+pub fn optional_text(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, InputError> {
     match value.map(text::clean) {
         None => Ok(None),
         Some(v) if v.is_empty() => Ok(None),
@@ -309,7 +329,9 @@ pub fn optional_text(field: &'static str, value: Option<&str>, max: usize) -> Re
 }
 
 /// Normalise tags: NFC, lower case, `[letters digits - _]`, deduplicated.
-pub fn parse_tags<'a>(tags: impl IntoIterator<Item = &'a str>) -> Result<BTreeSet<String>, InputError> {
+pub fn parse_tags<'a>(
+    tags: impl IntoIterator<Item = &'a str>,
+) -> Result<BTreeSet<String>, InputError> {
     let mut out = BTreeSet::new();
     for raw in tags {
         let t = text::clean(raw).to_lowercase();
@@ -317,7 +339,9 @@ pub fn parse_tags<'a>(tags: impl IntoIterator<Item = &'a str>) -> Result<BTreeSe
             continue;
         }
         if t.chars().count() > MAX_TAG_CHARS
-            || !t.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || is_bengali_mark(c))
+            || !t
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || is_bengali_mark(c))
         {
             return Err(InputError::BadTag(t.chars().take(MAX_TAG_CHARS).collect()));
         }
@@ -335,20 +359,34 @@ fn is_bengali_mark(c: char) -> bool {
 }
 
 /// The requester part of an input, parsed.
-pub fn parse_requester(name: Option<&str>, msisdn: Option<&str>, email: Option<&str>) -> Result<Requester, InputError> {
+pub fn parse_requester(
+    name: Option<&str>,
+    msisdn: Option<&str>,
+    email: Option<&str>,
+) -> Result<Requester, InputError> {
     let name = optional_text("requester.name", name, MAX_NAME_CHARS)?;
     let msisdn = match msisdn.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(m) => Some(Msisdn::parse(m).map_err(|source| InputError::Msisdn { field: "requester.msisdn", source })?),
+        Some(m) => Some(Msisdn::parse(m).map_err(|source| InputError::Msisdn {
+            field: "requester.msisdn",
+            source,
+        })?),
         None => None,
     };
     let email = match email.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(e) => Some(Email::parse(e).map_err(|source| InputError::Email { field: "requester.email", source })?),
+        Some(e) => Some(Email::parse(e).map_err(|source| InputError::Email {
+            field: "requester.email",
+            source,
+        })?),
         None => None,
     };
     if msisdn.is_none() && email.is_none() {
         return Err(InputError::NoContact);
     }
-    Ok(Requester { name, msisdn, email })
+    Ok(Requester {
+        name,
+        msisdn,
+        email,
+    })
 }
 
 #[cfg(test)]
@@ -371,24 +409,42 @@ mod tests {
 
     #[test]
     fn requester_needs_a_way_back() {
-        assert_eq!(parse_requester(Some("Rahim"), None, Some(" ")), Err(InputError::NoContact));
+        assert_eq!(
+            parse_requester(Some("Rahim"), None, Some(" ")),
+            Err(InputError::NoContact)
+        );
         let r = parse_requester(Some(" রহিম "), Some("০১৭১২৩৪৫৬৭৮"), None).unwrap();
         assert_eq!(r.name.as_deref(), Some("রহিম"));
         assert_eq!(r.msisdn.unwrap().as_e164(), "+8801712345678");
-        assert!(matches!(parse_requester(None, Some("123"), None), Err(InputError::Msisdn { .. })));
+        assert!(matches!(
+            parse_requester(None, Some("123"), None),
+            Err(InputError::Msisdn { .. })
+        ));
     }
 
     #[test]
     fn tags_are_normalised() {
         let t = parse_tags(["PIN", "pin", " ভুল-নম্বর ", ""]).unwrap();
-        assert_eq!(t.into_iter().collect::<Vec<_>>(), vec!["pin".to_string(), "ভুল-নম্বর".to_string()]);
+        assert_eq!(
+            t.into_iter().collect::<Vec<_>>(),
+            vec!["pin".to_string(), "ভুল-নম্বর".to_string()]
+        );
         assert!(parse_tags(["a b"]).is_err());
     }
 
     #[test]
     fn texts_are_bounded_and_nfc() {
-        assert_eq!(required_text("subject", " \u{09DF} ", 10).unwrap(), "\u{09AF}\u{09BC}");
-        assert_eq!(required_text("subject", "  ", 10), Err(InputError::Missing { field: "subject" }));
-        assert!(matches!(required_text("subject", "abcdefghijk", 10), Err(InputError::TooLong { .. })));
+        assert_eq!(
+            required_text("subject", " \u{09DF} ", 10).unwrap(),
+            "\u{09AF}\u{09BC}"
+        );
+        assert_eq!(
+            required_text("subject", "  ", 10),
+            Err(InputError::Missing { field: "subject" })
+        );
+        assert!(matches!(
+            required_text("subject", "abcdefghijk", 10),
+            Err(InputError::TooLong { .. })
+        ));
     }
 }

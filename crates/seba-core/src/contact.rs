@@ -19,7 +19,9 @@ pub struct Msisdn(String);
 pub enum MsisdnError {
     #[error("a mobile number has digits only (with optional +, spaces or dashes)")]
     BadCharacter,
-    #[error("not a Bangladeshi mobile number: expected 01XXXXXXXXX, 8801XXXXXXXXX or +8801XXXXXXXXX")]
+    #[error(
+        "not a Bangladeshi mobile number: expected 01XXXXXXXXX, 8801XXXXXXXXX or +8801XXXXXXXXX"
+    )]
     Shape,
     #[error("no mobile operator uses the prefix 01{0}")]
     Operator(char),
@@ -151,13 +153,17 @@ impl Email {
         let ok_local = !local.is_empty()
             && local.len() <= 64
             && !local.contains('@')
-            && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
+            && !local
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
         let ok_domain = domain.len() <= 253
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
         if !(ok_local && ok_domain) {
             return Err(EmailError);
         }
@@ -217,7 +223,11 @@ mod tests {
             "017 1234 5678",
             "(+88) 01712-345678",
         ] {
-            assert_eq!(Msisdn::parse(input).unwrap().as_e164(), "+8801712345678", "{input}");
+            assert_eq!(
+                Msisdn::parse(input).unwrap().as_e164(),
+                "+8801712345678",
+                "{input}"
+            );
         }
     }
 
@@ -225,7 +235,10 @@ mod tests {
     fn wrong_numbers_are_refused() {
         assert_eq!(Msisdn::parse("0171234567"), Err(MsisdnError::Shape));
         assert_eq!(Msisdn::parse("017123456789"), Err(MsisdnError::Shape));
-        assert_eq!(Msisdn::parse("01212345678"), Err(MsisdnError::Operator('2')));
+        assert_eq!(
+            Msisdn::parse("01212345678"),
+            Err(MsisdnError::Operator('2'))
+        );
         assert_eq!(Msisdn::parse("0171234567x"), Err(MsisdnError::BadCharacter));
         assert_eq!(Msisdn::parse("+4401712345678"), Err(MsisdnError::Shape));
         assert_eq!(Msisdn::parse("0221234567"), Err(MsisdnError::Shape));
@@ -242,10 +255,16 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Rahim@Example.COM ").unwrap().as_str(), "Rahim@example.com");
+        assert_eq!(
+            Email::parse(" Rahim@Example.COM ").unwrap().as_str(),
+            "Rahim@example.com"
+        );
         assert!(Email::parse("no-at-sign").is_err());
         assert!(Email::parse("a@b").is_err());
         assert!(Email::parse("a b@c.com").is_err());
-        assert_eq!(Email::parse("rahim@example.com").unwrap().masked(), "r***@example.com");
+        assert_eq!(
+            Email::parse("rahim@example.com").unwrap().masked(),
+            "r***@example.com"
+        );
     }
 }

@@ -57,7 +57,9 @@ const DAMM: [[u8; 10]; 10] = [
 ];
 
 fn damm(digits: &[u8]) -> u8 {
-    digits.iter().fold(0u8, |interim, &d| DAMM[interim as usize][d as usize])
+    digits
+        .iter()
+        .fold(0u8, |interim, &d| DAMM[interim as usize][d as usize])
 }
 
 /// The public case number: `NNNN-NNN` (digits of id + 100000, then a check digit).

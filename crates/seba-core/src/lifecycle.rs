@@ -38,8 +38,14 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: &'static [Action] =
-        &[Action::Open, Action::PendCustomer, Action::PendThirdParty, Action::Resolve, Action::Close, Action::Reopen];
+    pub const ALL: &'static [Action] = &[
+        Action::Open,
+        Action::PendCustomer,
+        Action::PendThirdParty,
+        Action::Resolve,
+        Action::Close,
+        Action::Reopen,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -77,7 +83,10 @@ impl FromStr for Action {
             .iter()
             .copied()
             .find(|a| a.as_str() == s)
-            .ok_or(UnknownCode { kind: "action", code: s.chars().take(40).collect() })
+            .ok_or(UnknownCode {
+                kind: "action",
+                code: s.chars().take(40).collect(),
+            })
     }
 }
 
@@ -90,7 +99,9 @@ pub struct LifecyclePolicy {
 
 impl Default for LifecyclePolicy {
     fn default() -> Self {
-        LifecyclePolicy { reopen_window: SignedDuration::from_hours(7 * 24) }
+        LifecyclePolicy {
+            reopen_window: SignedDuration::from_hours(7 * 24),
+        }
     }
 }
 
@@ -135,14 +146,21 @@ impl Explain for TransitionError {
     fn explain(&self) -> Bilingual {
         match self {
             TransitionError::NotAllowed { from, action } => Bilingual::new(
-                format!("কেসটি এখন \"{}\" অবস্থায়; এ অবস্থায় \"{}\" যায় না", status_bn(*from), action_bn(*action)),
+                format!(
+                    "কেসটি এখন \"{}\" অবস্থায়; এ অবস্থায় \"{}\" যায় না",
+                    status_bn(*from),
+                    action_bn(*action)
+                ),
                 format!("The case is {from}; it cannot be moved with `{action}` from there"),
             ),
             TransitionError::ReopenWindowPassed { .. } => Bilingual::new(
                 "আবার খোলার সময়সীমা পেরিয়ে গেছে; নতুন অভিযোগ করুন",
                 "The window to reopen this case has passed; please file a new complaint",
             ),
-            TransitionError::SelfMerge => Bilingual::new("কেসকে নিজের সাথে যুক্ত করা যায় না", "A case cannot be merged into itself"),
+            TransitionError::SelfMerge => Bilingual::new(
+                "কেসকে নিজের সাথে যুক্ত করা যায় না",
+                "A case cannot be merged into itself",
+            ),
             TransitionError::TargetInactive(n) => Bilingual::new(
                 format!("কেস {n} আর চলমান নয়, তাতে যুক্ত করা যাবে না"),
                 format!("Case {n} is no longer active and cannot take a merge"),
@@ -183,7 +201,9 @@ pub fn apply(
     }
     if action == Action::Reopen {
         let resolved_at = case.sla.resolved_at.unwrap_or(case.updated_at);
-        let closes = resolved_at.checked_add(policy.reopen_window).unwrap_or(resolved_at);
+        let closes = resolved_at
+            .checked_add(policy.reopen_window)
+            .unwrap_or(resolved_at);
         if now > closes {
             return Err(TransitionError::ReopenWindowPassed { closed_at: closes });
         }
@@ -225,12 +245,18 @@ pub fn apply(
 
 /// What a customer's new message does to the case: back to work if it was waiting on
 /// them, reopened if recently resolved. `None` leaves the status alone.
-pub fn on_customer_message(case: &Case, now: Timestamp, policy: &LifecyclePolicy) -> Option<Action> {
+pub fn on_customer_message(
+    case: &Case,
+    now: Timestamp,
+    policy: &LifecyclePolicy,
+) -> Option<Action> {
     match case.status {
         Status::PendingCustomer => Some(Action::Open),
         Status::Resolved | Status::Closed => {
             let resolved_at = case.sla.resolved_at.unwrap_or(case.updated_at);
-            let within = resolved_at.checked_add(policy.reopen_window).is_ok_and(|closes| now <= closes);
+            let within = resolved_at
+                .checked_add(policy.reopen_window)
+                .is_ok_and(|closes| now <= closes);
             within.then_some(Action::Reopen)
         }
         _ => None,
@@ -292,7 +318,14 @@ mod tests {
     }
 
     fn go(c: &mut Case, a: Action, at: Timestamp) -> Result<(), TransitionError> {
-        apply(c, a, at, &LifecyclePolicy::default(), &BusinessCalendar::bangladesh(), &SlaTargets::default())
+        apply(
+            c,
+            a,
+            at,
+            &LifecyclePolicy::default(),
+            &BusinessCalendar::bangladesh(),
+            &SlaTargets::default(),
+        )
     }
 
     #[test]
@@ -328,7 +361,13 @@ mod tests {
                     assert!(result.is_ok(), "{from} --{action}--> refused: {result:?}");
                     assert_eq!(c.status, action.target());
                 } else {
-                    assert_eq!(result, Err(TransitionError::NotAllowed { from: *from, action: *action }));
+                    assert_eq!(
+                        result,
+                        Err(TransitionError::NotAllowed {
+                            from: *from,
+                            action: *action
+                        })
+                    );
                     assert_eq!(c, before, "a refused move changed the case");
                 }
             }
@@ -348,23 +387,41 @@ mod tests {
         go(&mut c, Action::Resolve, t0()).unwrap();
         let late = t0() + SignedDuration::from_hours(8 * 24);
         let before = c.clone();
-        assert!(matches!(go(&mut c, Action::Reopen, late), Err(TransitionError::ReopenWindowPassed { .. })));
+        assert!(matches!(
+            go(&mut c, Action::Reopen, late),
+            Err(TransitionError::ReopenWindowPassed { .. })
+        ));
         assert_eq!(c, before);
-        assert_eq!(on_customer_message(&c, late, &LifecyclePolicy::default()), None);
-        assert_eq!(on_customer_message(&c, t0(), &LifecyclePolicy::default()), Some(Action::Reopen));
+        assert_eq!(
+            on_customer_message(&c, late, &LifecyclePolicy::default()),
+            None
+        );
+        assert_eq!(
+            on_customer_message(&c, t0(), &LifecyclePolicy::default()),
+            Some(Action::Reopen)
+        );
     }
 
     #[test]
     fn merge_rules() {
         let mut a = case(1);
         let b = case(2);
-        assert_eq!(merge(&mut a.clone(), &a.clone(), t0()), Err(TransitionError::SelfMerge));
+        assert_eq!(
+            merge(&mut a.clone(), &a.clone(), t0()),
+            Err(TransitionError::SelfMerge)
+        );
         let mut closed = case(3);
         closed.status = Status::Closed;
-        assert!(matches!(merge(&mut a.clone(), &closed, t0()), Err(TransitionError::TargetInactive(_))));
+        assert!(matches!(
+            merge(&mut a.clone(), &closed, t0()),
+            Err(TransitionError::TargetInactive(_))
+        ));
         merge(&mut a, &b, t0()).unwrap();
         assert_eq!(a.status, Status::Merged);
         assert_eq!(a.merged_into, Some(CaseId(2)));
-        assert!(matches!(merge(&mut a, &b, t0()), Err(TransitionError::SourceInactive(Status::Merged))));
+        assert!(matches!(
+            merge(&mut a, &b, t0()),
+            Err(TransitionError::SourceInactive(Status::Merged))
+        ));
     }
 }

@@ -71,7 +71,10 @@ impl FromStr for Role {
             .iter()
             .copied()
             .find(|r| r.as_str() == s)
-            .ok_or(UnknownCode { kind: "role", code: s.chars().take(40).collect() })
+            .ok_or(UnknownCode {
+                kind: "role",
+                code: s.chars().take(40).collect(),
+            })
     }
 }
 

@@ -99,8 +99,14 @@ impl CaseRow {
             subject: self.subject,
             requester: Requester {
                 name: self.requester_name,
-                msisdn: self.requester_msisdn.map(|m| Msisdn::parse(&m).map_err(|e| bad("msisdn", e))).transpose()?,
-                email: self.requester_email.map(|e| Email::parse(&e).map_err(|x| bad("email", x))).transpose()?,
+                msisdn: self
+                    .requester_msisdn
+                    .map(|m| Msisdn::parse(&m).map_err(|e| bad("msisdn", e)))
+                    .transpose()?,
+                email: self
+                    .requester_email
+                    .map(|e| Email::parse(&e).map_err(|x| bad("email", x)))
+                    .transpose()?,
             },
             tags: serde_json::from_str(&self.tags)?,
             created_at: ts(self.created_at)?,
@@ -157,11 +163,22 @@ pub(crate) enum Param {
 }
 
 /// The SQL of a case listing, with `$n`-style placeholders written by `ph`.
+/// The SQL dialect differences that matter to the case listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
 pub(crate) fn case_list_sql(
     f: &crate::CaseFilter,
     page: &crate::PageRequest,
-    ph: fn(usize) -> String,
+    dialect: Dialect,
 ) -> (String, Vec<Param>) {
+    let ph = |n: usize| match dialect {
+        Dialect::Sqlite => format!("?{n}"),
+        Dialect::Postgres => format!("${n}"),
+    };
     use crate::SlaFilter;
     let mut wh: Vec<String> = Vec::new();
     let mut ps: Vec<Param> = Vec::new();
@@ -170,8 +187,11 @@ pub(crate) fn case_list_sql(
         ph(ps.len())
     };
     if !f.statuses.is_empty() {
-        let list: Vec<String> =
-            f.statuses.iter().map(|s| bind(&mut ps, Param::Text(s.as_str().to_string()))).collect();
+        let list: Vec<String> = f
+            .statuses
+            .iter()
+            .map(|s| bind(&mut ps, Param::Text(s.as_str().to_string())))
+            .collect();
         wh.push(format!("status IN ({})", list.join(", ")));
     }
     if let Some(q) = &f.queue {
@@ -187,9 +207,14 @@ pub(crate) fn case_list_sql(
         None => {}
     }
     if let Some(c) = &f.category {
+        // A literal prefix range ("mfs." ≤ x < "mfs/"), not LIKE: no wildcards, exact case,
+        // and it uses the index.
         let a = bind(&mut ps, Param::Text(c.clone()));
-        let b = bind(&mut ps, Param::Text(format!("{c}.%")));
-        wh.push(format!("(category = {a} OR category LIKE {b})"));
+        let b = bind(&mut ps, Param::Text(format!("{c}.")));
+        let e = bind(&mut ps, Param::Text(format!("{c}/")));
+        wh.push(format!(
+            "(category = {a} OR (category >= {b} AND category < {e}))"
+        ));
     }
     if let Some(ch) = f.channel {
         let p = bind(&mut ps, Param::Text(ch.as_str().to_string()));
@@ -216,9 +241,15 @@ pub(crate) fn case_list_sql(
         wh.push(format!("requester_email = {p}"));
     }
     if let Some(t) = &f.tag {
-        // Tags are a JSON array of strings; match the quoted element.
-        let p = bind(&mut ps, Param::Text(format!("%{}%", serde_json::Value::String(t.clone()))));
-        wh.push(format!("tags LIKE {p}"));
+        // Tags are a JSON array of strings; find the quoted element literally.
+        let p = bind(
+            &mut ps,
+            Param::Text(serde_json::Value::String(t.clone()).to_string()),
+        );
+        wh.push(match dialect {
+            Dialect::Sqlite => format!("instr(tags, {p}) > 0"),
+            Dialect::Postgres => format!("strpos(tags, {p}) > 0"),
+        });
     }
     if let Some(sla) = f.sla {
         let now = micros(f.now.unwrap_or_else(Timestamp::now));
@@ -237,12 +268,16 @@ pub(crate) fn case_list_sql(
                 let fa = bind(&mut ps, Param::Bool(false));
                 let n1 = bind(&mut ps, Param::I64(now));
                 let n2 = bind(&mut ps, Param::I64(now));
-                wh.push(format!("{active} AND sla_paused = {fa} AND sla_risk_at <= {n1} AND sla_due >= {n2}"));
+                wh.push(format!(
+                    "{active} AND sla_paused = {fa} AND sla_risk_at <= {n1} AND sla_due >= {n2}"
+                ));
             }
             SlaFilter::OnTrack => {
                 let fa = bind(&mut ps, Param::Bool(false));
                 let n = bind(&mut ps, Param::I64(now));
-                wh.push(format!("{active} AND sla_paused = {fa} AND sla_risk_at > {n}"));
+                wh.push(format!(
+                    "{active} AND sla_paused = {fa} AND sla_risk_at > {n}"
+                ));
             }
         }
     }
@@ -251,6 +286,13 @@ pub(crate) fn case_list_sql(
         wh.push(format!("id < {p}"));
     }
     let limit = bind(&mut ps, Param::I64(i64::from(page.limit.clamp(1, 500))));
-    let where_sql = if wh.is_empty() { String::new() } else { format!("WHERE {}", wh.join(" AND ")) };
-    (format!("SELECT {CASE_COLUMNS} FROM cases {where_sql} ORDER BY id DESC LIMIT {limit}"), ps)
+    let where_sql = if wh.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", wh.join(" AND "))
+    };
+    (
+        format!("SELECT {CASE_COLUMNS} FROM cases {where_sql} ORDER BY id DESC LIMIT {limit}"),
+        ps,
+    )
 }

@@ -97,7 +97,13 @@ pub trait CaseStore: Send + Sync {
     async fn idempotent_response(&self, scope: &str, key: &str) -> Result<Option<StoredResponse>>;
     /// Record a response for a key outside a case commit; an existing record wins.
     async fn save_idempotent_response(&self, record: IdempotencyRecord) -> Result<()>;
-    async fn put_blob(&self, sha256: &str, content_type: &str, bytes: Vec<u8>, at: Timestamp) -> Result<()>;
+    async fn put_blob(
+        &self,
+        sha256: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+        at: Timestamp,
+    ) -> Result<()>;
     async fn blob(&self, sha256: &str) -> Result<Option<(String, Vec<u8>)>>;
 }
 
@@ -105,7 +111,8 @@ pub trait CaseStore: Send + Sync {
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     /// Events in (subject, seq) order, after `after` (exclusive), at most `limit`.
-    async fn audit_page(&self, after: Option<(String, i64)>, limit: u32) -> Result<Vec<AuditEvent>>;
+    async fn audit_page(&self, after: Option<(String, i64)>, limit: u32)
+    -> Result<Vec<AuditEvent>>;
     async fn audit_events(&self, subject: &str) -> Result<Vec<AuditEvent>>;
 }
 
@@ -116,10 +123,22 @@ pub trait OutboxStore: Send + Sync {
     async fn cursor(&self, consumer: &str) -> Result<OutboxPos>;
     /// Queue deliveries and move `consumer` from `from` to `to` in one transaction.
     /// Deliveries are unique by `dedupe_key`, so replaying a batch queues nothing twice.
-    async fn enqueue_and_advance(&self, consumer: &str, from: OutboxPos, to: OutboxPos, deliveries: Vec<NewDelivery>) -> Result<()>;
+    async fn enqueue_and_advance(
+        &self,
+        consumer: &str,
+        from: OutboxPos,
+        to: OutboxPos,
+        deliveries: Vec<NewDelivery>,
+    ) -> Result<()>;
     /// Lease up to `limit` deliveries that are due, so no other worker takes them.
-    async fn claim_deliveries(&self, now: Timestamp, lease_until: Timestamp, limit: u32) -> Result<Vec<Delivery>>;
-    async fn finish_delivery(&self, id: i64, outcome: DeliveryOutcome, at: Timestamp) -> Result<()>;
+    async fn claim_deliveries(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<Delivery>>;
+    async fn finish_delivery(&self, id: i64, outcome: DeliveryOutcome, at: Timestamp)
+    -> Result<()>;
     async fn deliveries_for_case(&self, case: CaseId) -> Result<Vec<Delivery>>;
     /// The demo SMS sink: a phone's inbox kept in the store.
     async fn record_sms(&self, to: &str, body: &str, at: Timestamp) -> Result<()>;
@@ -129,7 +148,11 @@ pub trait OutboxStore: Send + Sync {
 /// Staff, sessions, API tokens, and customers' one-time codes.
 #[async_trait]
 pub trait DirectoryStore: Send + Sync {
-    async fn create_user(&self, user: NewUser, event: seba_core::audit::EventDraft) -> Result<UserId>;
+    async fn create_user(
+        &self,
+        user: NewUser,
+        event: seba_core::audit::EventDraft,
+    ) -> Result<UserId>;
     async fn user_by_name(&self, username: &str) -> Result<Option<User>>;
     async fn user(&self, id: UserId) -> Result<Option<User>>;
     async fn users(&self) -> Result<Vec<User>>;
@@ -139,7 +162,11 @@ pub trait DirectoryStore: Send + Sync {
     async fn create_session(&self, session: Session) -> Result<()>;
     async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
-    async fn create_api_token(&self, token: ApiToken, event: seba_core::audit::EventDraft) -> Result<()>;
+    async fn create_api_token(
+        &self,
+        token: ApiToken,
+        event: seba_core::audit::EventDraft,
+    ) -> Result<()>;
     async fn api_token(&self, token_hash: &str) -> Result<Option<ApiToken>>;
     async fn create_challenge(&self, c: Challenge) -> Result<()>;
     /// Spend one attempt on a challenge that is live at `now`; `None` if expired, used up or unknown.
@@ -176,15 +203,25 @@ pub trait Maintenance: Send + Sync {
 }
 
 /// The whole contract.
-pub trait Store: CaseStore + AuditStore + OutboxStore + DirectoryStore + SettingsStore + Maintenance {}
-impl<T: CaseStore + AuditStore + OutboxStore + DirectoryStore + SettingsStore + Maintenance> Store for T {}
+pub trait Store:
+    CaseStore + AuditStore + OutboxStore + DirectoryStore + SettingsStore + Maintenance
+{
+}
+impl<T: CaseStore + AuditStore + OutboxStore + DirectoryStore + SettingsStore + Maintenance> Store
+    for T
+{
+}
 
 /// Open the store a URL names: `sqlite://PATH` (or a bare path) or `postgres://…`.
 pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(std::sync::Arc::new(postgres::PgStore::connect(url, None).await?))
+        Ok(std::sync::Arc::new(
+            postgres::PgStore::connect(url, None).await?,
+        ))
     } else {
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
-        Ok(std::sync::Arc::new(sqlite::SqliteStore::open(std::path::Path::new(path))?))
+        Ok(std::sync::Arc::new(sqlite::SqliteStore::open(
+            std::path::Path::new(path),
+        )?))
     }
 }

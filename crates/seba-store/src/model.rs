@@ -4,7 +4,9 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use seba_core::audit::EventDraft;
-use seba_core::case::{Actor, AttachmentRef, Case, Channel, Message, MessageKind, Priority, Status};
+use seba_core::case::{
+    Actor, AttachmentRef, Case, Channel, Message, MessageKind, Priority, Status,
+};
 use seba_core::ids::{CaseId, MessageId, UserId};
 use seba_core::staff::Role;
 
@@ -37,7 +39,10 @@ pub enum CaseWrite {
     Insert(Case),
     /// Replace the case if its stored version is still `expected_version`; the new row
     /// carries `case.version`, which must be `expected_version + 1`.
-    Update { case: Case, expected_version: i64 },
+    Update {
+        case: Case,
+        expected_version: i64,
+    },
 }
 
 #[derive(Debug, Clone)]

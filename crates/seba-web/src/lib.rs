@@ -1,1 +1,137 @@
-//! (being written)
+//! The HTTP edge of seba. Only this crate knows HTTP: handlers authenticate, parse, call one
+//! application function from `seba-app`, and shape the answer.
+//!
+//! - [`api`]: the `/api/v1` routes and their JSON shapes;
+//! - [`error`]: problem+json in Bengali and English;
+//! - [`extract`]: strict JSON, staff authentication with CSRF, Idempotency-Key, If-Match;
+//! - [`openapi`]: the generated OpenAPI 3.1 document at `/api/openapi.json`;
+//! - [`metrics`]: Prometheus counters and histograms.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod openapi;
+pub mod state;
+
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post, put};
+
+pub use state::{AppState, RateLimits};
+
+/// Largest JSON body accepted (a complaint with a long description fits many times).
+pub const MAX_JSON_BYTES: usize = 256 * 1024;
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    use api::{admin, auth, cases, ops, public};
+    let upload_limit = state.app.settings.max_attachment_bytes + 1024;
+    let uploads = Router::new()
+        .route("/api/v1/attachments", post(admin::upload_staff))
+        .route("/api/v1/public/attachments", post(admin::upload_public))
+        .layer(DefaultBodyLimit::max(upload_limit));
+    let json = Router::new()
+        .route("/api/v1/cases", post(cases::create).get(cases::list))
+        .route(
+            "/api/v1/cases/{number}",
+            get(cases::get).patch(cases::patch),
+        )
+        .route("/api/v1/cases/{number}/messages", post(cases::add_message))
+        .route(
+            "/api/v1/cases/{number}/transitions",
+            post(cases::transition),
+        )
+        .route("/api/v1/cases/{number}/assignment", post(cases::assign))
+        .route("/api/v1/cases/{number}/merge", post(cases::merge))
+        .route("/api/v1/cases/{number}/audit", get(cases::audit))
+        .route("/api/v1/cases/{number}/deliveries", get(cases::deliveries))
+        .route("/api/v1/attachments/{sha256}", get(admin::download))
+        .route("/api/v1/public/complaints", post(public::complain))
+        .route("/api/v1/public/track", post(public::track))
+        .route("/api/v1/public/track/verify", post(public::verify))
+        .route("/api/v1/public/cases/{number}", get(public::show))
+        .route(
+            "/api/v1/public/cases/{number}/messages",
+            post(public::reply),
+        )
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route("/api/v1/auth/me", get(auth::whoami))
+        .route(
+            "/api/v1/admin/users",
+            get(admin::users).post(admin::add_user),
+        )
+        .route("/api/v1/admin/tokens", post(admin::create_token))
+        .route("/api/v1/admin/sla-policies", get(admin::sla_policies))
+        .route(
+            "/api/v1/admin/sla-policies/{id}",
+            put(admin::put_sla_policy),
+        )
+        .route("/api/v1/admin/holidays", get(admin::holidays))
+        .route("/api/v1/admin/holidays/{year}", put(admin::put_holidays))
+        .route("/api/v1/admin/queues/{code}", put(admin::put_queue))
+        .route("/api/v1/admin/categories/{code}", put(admin::put_category))
+        .route("/api/v1/admin/sms", get(admin::sms))
+        .route("/api/v1/taxonomy", get(admin::taxonomy))
+        .route("/api/v1/audit/verify", get(admin::verify_audit))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES));
+    Router::new()
+        .merge(uploads)
+        .merge(json)
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/api/openapi.json", get(ops::openapi))
+        .fallback(|| async { error::ApiError::not_found() })
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// Logs and measures each request by its route pattern (never the raw path or query, which
+/// may hold phone numbers), and adds the security headers every response carries.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let mut res = next.run(req).await;
+    let status = res.status().as_u16();
+    let secs = start.elapsed().as_secs_f64();
+    state.metrics.observe(
+        metrics::RequestLabels {
+            method: method.clone(),
+            route: route.clone(),
+            status,
+        },
+        secs,
+    );
+    if status >= 500 {
+        tracing::error!(%method, %route, status, ms = secs * 1e3, "request failed");
+    } else {
+        tracing::debug!(%method, %route, status, ms = secs * 1e3, "request");
+    }
+    let h = res.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}

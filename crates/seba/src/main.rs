@@ -1,1 +1,300 @@
-fn main() {}
+//! `seba`: the one binary. `seba serve` runs the server (embedded SQLite by default,
+//! PostgreSQL with `--database-url`); the other subcommands administer a deployment.
+
+mod config;
+mod serve;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use seba_app::App;
+use seba_app::cases::Caller;
+use seba_app::random::{OsRandom, Random};
+use seba_core::clock::SystemClock;
+use seba_core::staff::Role;
+
+use config::Config;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "seba",
+    version,
+    about = "সেবা — Bengali-first customer care and complaint resolution"
+)]
+struct Cli {
+    /// A TOML configuration file (also SEBA_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Data directory for the embedded store (also SEBA_DATA_DIR). Default ./seba-data.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// postgres://… to use PostgreSQL instead of the embedded store (also SEBA_DATABASE_URL).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the server.
+    Serve {
+        /// Address to listen on (also SEBA_LISTEN). Default 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Load demo data once: taxonomy, queues, staff (passwords printed), a few hundred cases.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create or upgrade the store's schema, then exit.
+    Migrate,
+    /// Configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// An online, consistent copy of the embedded SQLite store.
+    Backup {
+        /// Where to write the copy (must not exist).
+        dest: PathBuf,
+    },
+    /// Load the demo data without serving.
+    Demo,
+    /// Show what the demo SMS sink "sent" (newest first).
+    Sms {
+        /// Only messages to this number.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ConfigCommand {
+    /// Print the effective configuration, secrets redacted.
+    Show,
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Add a staff member. The password is read from SEBA_NEW_PASSWORD or generated and printed.
+    Add {
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// agent, supervisor, admin or auditor.
+        #[arg(long)]
+        role: String,
+    },
+    /// List staff.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Create an API token for a staff member; printed once.
+    Create {
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Walk every hash chain and name any break. Exit status 1 if one is found.
+    Verify,
+}
+
+fn init_logging(format: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("SEBA_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_app(config: &Config) -> anyhow::Result<App> {
+    config
+        .app
+        .validate()
+        .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+    let store = seba_store::open(&config.store_url())
+        .await
+        .context("opening the store")?;
+    let app = App::new(
+        store,
+        Arc::new(SystemClock),
+        Arc::new(OsRandom),
+        config.app.clone(),
+    );
+    app.bootstrap().await?;
+    Ok(app)
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref(), std::env::vars())?;
+    if let Some(d) = cli.data_dir {
+        config.data_dir = d;
+    }
+    if let Some(u) = cli.database_url {
+        config.database_url = seba_app::settings::Secret::new(u);
+    }
+    if let Command::Serve {
+        listen: Some(l), ..
+    } = &cli.command
+    {
+        config.listen = l.clone();
+    }
+    init_logging(&config.log_format);
+    if let Command::Config {
+        command: ConfigCommand::Show,
+    } = &cli.command
+    {
+        print!("{}", toml::to_string_pretty(&config)?);
+        return Ok(());
+    }
+    config.ensure_pepper()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(cli.command, config))
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo, .. } => serve::serve(config, demo).await,
+        Command::Migrate => {
+            let app = open_app(&config).await?;
+            println!("store ready ({})", app.store.engine());
+            Ok(())
+        }
+        Command::Config { .. } => Ok(()),
+        Command::Demo => {
+            let app = open_app(&config).await?;
+            serve::load_demo(&app).await
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    name,
+                    role,
+                },
+        } => {
+            let app = open_app(&config).await?;
+            let role: Role = role
+                .parse()
+                .map_err(|_| anyhow::anyhow!("role must be agent, supervisor, admin or auditor"))?;
+            let (password, generated) = match std::env::var("SEBA_NEW_PASSWORD") {
+                Ok(p) if !p.is_empty() => (p, false),
+                _ => (OsRandom.token(12), true),
+            };
+            let id = app
+                .add_user(&username, &name, role, &password, Caller::system())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("added {username} (id {id}, {role})");
+            if generated {
+                println!("password: {password}");
+            }
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::List,
+        } => {
+            let app = open_app(&config).await?;
+            for u in app.store.users().await? {
+                println!(
+                    "{:>4}  {:<16} {:<10} {}{}",
+                    u.id,
+                    u.username,
+                    u.role,
+                    u.display_name,
+                    if u.disabled { " (disabled)" } else { "" }
+                );
+            }
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Create { username, name },
+        } => {
+            let app = open_app(&config).await?;
+            let token = app
+                .create_token(&username, &name, Caller::system())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let app = open_app(&config).await?;
+            let report = app
+                .verify_audit()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "checked {} events in {} chains",
+                report.events, report.subjects
+            );
+            if report.ok() {
+                println!("audit trail intact");
+                Ok(())
+            } else {
+                for b in &report.breaks {
+                    println!("BROKEN: {b}");
+                }
+                bail!("{} broken chain(s)", report.breaks.len())
+            }
+        }
+        Command::Backup { dest } => {
+            if config.is_postgres() {
+                bail!(
+                    "seba backup copies the embedded SQLite store; back up PostgreSQL with pg_dump"
+                );
+            }
+            let app = open_app(&config).await?;
+            app.store.backup(&dest).await?;
+            println!("backed up to {}", dest.display());
+            Ok(())
+        }
+        Command::Sms { to, limit } => {
+            let app = open_app(&config).await?;
+            let to = to
+                .map(|t| seba_core::contact::Msisdn::parse(&t).map(|m| m.as_e164().to_string()))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            for s in app.store.sms_sent(to.as_deref(), limit).await? {
+                println!("{}  {}  {}", s.at, s.to, s.body);
+            }
+            Ok(())
+        }
+    }
+}

@@ -61,7 +61,7 @@ CREATE INDEX cases_assignee ON cases(assignee, status, id);
 CREATE INDEX cases_msisdn ON cases(requester_msisdn, id) WHERE requester_msisdn IS NOT NULL;
 CREATE INDEX cases_email ON cases(requester_email, id) WHERE requester_email IS NOT NULL;
 CREATE INDEX cases_created ON cases(created_at);
-CREATE INDEX cases_sla_due ON cases(sla_due) WHERE status IN ('new', 'open', 'pending_third_party');
+CREATE INDEX cases_sla_due ON cases(sla_due) WHERE status IN ('new', 'open', 'pending_customer', 'pending_third_party');
 
 CREATE TABLE messages (
     id          INTEGER PRIMARY KEY,

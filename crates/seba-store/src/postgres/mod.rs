@@ -39,23 +39,34 @@ impl PgStore {
     /// Connect to `url` and migrate. `schema`, if given, is created and used as the
     /// search path of every connection (tests use one schema each).
     pub async fn connect(url: &str, schema: Option<&str>) -> Result<Self> {
-        let mut cfg: tokio_postgres::Config =
-            url.parse().map_err(|e| StoreError::Backend(format!("database URL: {e}")))?;
+        let mut cfg: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::Backend(format!("database URL: {e}")))?;
         if cfg.get_application_name().is_none() {
             cfg.application_name("seba");
         }
         if let Some(s) = schema {
             if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return Err(StoreError::Backend(format!("schema name `{s}` must be [A-Za-z0-9_]")));
+                return Err(StoreError::Backend(format!(
+                    "schema name `{s}` must be [A-Za-z0-9_]"
+                )));
             }
             let (client, conn) = cfg.connect(NoTls).await?;
             let task = tokio::spawn(conn);
-            client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}")).await?;
+            client
+                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}"))
+                .await?;
             drop(client);
             let _ = task.await;
             cfg.options(format!("-c search_path={s}"));
         }
-        let mgr = Manager::from_config(cfg, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let mgr = Manager::from_config(
+            cfg,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
         let pool = Pool::builder(mgr)
             .max_size(32)
             .build()
@@ -67,7 +78,9 @@ impl PgStore {
 
     async fn migrate(&self) -> Result<()> {
         let mut client = self.pool.get().await?;
-        client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
+        client
+            .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+            .await?;
         let result = async {
             client
                 .batch_execute(
@@ -92,16 +105,22 @@ impl PgStore {
             Ok::<(), StoreError>(())
         }
         .await;
-        client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await?;
+        client
+            .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+            .await?;
         result
     }
 
     /// Drop a test schema and everything in it.
     pub async fn drop_schema(url: &str, schema: &str) -> Result<()> {
-        let cfg: tokio_postgres::Config = url.parse().map_err(|e| StoreError::Backend(format!("database URL: {e}")))?;
+        let cfg: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::Backend(format!("database URL: {e}")))?;
         let (client, conn) = cfg.connect(NoTls).await?;
         let task = tokio::spawn(conn);
-        client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await?;
+        client
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .await?;
         drop(client);
         let _ = task.await;
         Ok(())

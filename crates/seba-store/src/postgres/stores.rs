@@ -12,7 +12,10 @@ use seba_core::ids::{CaseId, MessageId, UserId};
 use super::PgStore;
 use crate::codec::{self, CASE_COLUMNS, CaseRow, MessageRow, Param, micros, ts};
 use crate::model::*;
-use crate::{AuditStore, CaseStore, DirectoryStore, Maintenance, OutboxStore, Result, SettingsStore, StoreError};
+use crate::{
+    AuditStore, CaseStore, DirectoryStore, Maintenance, OutboxStore, Result, SettingsStore,
+    StoreError,
+};
 
 type Tx<'a> = deadpool_postgres::Transaction<'a>;
 
@@ -52,11 +55,13 @@ fn delivery(r: &Row) -> Result<Delivery> {
         dedupe_key: r.get(1),
         case_id: r.get::<_, Option<i64>>(2).map(CaseId),
         message_id: r.get::<_, Option<i64>>(3).map(MessageId),
-        channel: DeliveryChannel::parse(&channel).ok_or_else(|| StoreError::Backend(format!("channel {channel}")))?,
+        channel: DeliveryChannel::parse(&channel)
+            .ok_or_else(|| StoreError::Backend(format!("channel {channel}")))?,
         recipient: r.get(5),
         subject: r.get(6),
         body: r.get(7),
-        state: DeliveryState::parse(&state).ok_or_else(|| StoreError::Backend(format!("state {state}")))?,
+        state: DeliveryState::parse(&state)
+            .ok_or_else(|| StoreError::Backend(format!("state {state}")))?,
         attempts: i32::try_from(r.get::<_, i64>(9)).unwrap_or(i32::MAX),
         next_attempt_at: ts(r.get(10))?,
         last_error: r.get(11),
@@ -64,8 +69,7 @@ fn delivery(r: &Row) -> Result<Delivery> {
     })
 }
 
-const USER_COLUMNS: &str =
-    "id, username, display_name, role, password_hash, disabled, failed_logins, locked_until, created_at";
+const USER_COLUMNS: &str = "id, username, display_name, role, password_hash, disabled, failed_logins, locked_until, created_at";
 
 fn user(r: &Row) -> Result<User> {
     Ok(User {
@@ -127,10 +131,22 @@ fn boxed(ps: Vec<Param>) -> Vec<Box<dyn ToSql + Sync + Send>> {
 }
 
 async fn append_event(tx: &Tx<'_>, draft: EventDraft) -> Result<()> {
+    // Serialise appends to one subject across transactions, so two writers never both
+    // take seq n+1 (the lock lasts until commit).
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+        &[&draft.subject],
+    )
+    .await?;
     let last = tx
-        .query_opt("SELECT seq, hash FROM audit_events WHERE subject = $1 ORDER BY seq DESC LIMIT 1", &[&draft.subject])
+        .query_opt(
+            "SELECT seq, hash FROM audit_events WHERE subject = $1 ORDER BY seq DESC LIMIT 1",
+            &[&draft.subject],
+        )
         .await?;
-    let (seq, prev) = last.map(|r| (r.get::<_, i64>(0) + 1, r.get::<_, String>(1))).unwrap_or((1, GENESIS.to_string()));
+    let (seq, prev) = last
+        .map(|r| (r.get::<_, i64>(0) + 1, r.get::<_, String>(1)))
+        .unwrap_or((1, GENESIS.to_string()));
     let e = draft.seal(seq, &prev);
     let stmt = tx
         .prepare_cached(
@@ -138,8 +154,21 @@ async fn append_event(tx: &Tx<'_>, draft: EventDraft) -> Result<()> {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .await?;
-    tx.execute(&stmt, &[&e.subject, &e.seq, &micros(e.at), &e.actor, &e.action, &e.before, &e.after, &e.prev_hash, &e.hash])
-        .await?;
+    tx.execute(
+        &stmt,
+        &[
+            &e.subject,
+            &e.seq,
+            &micros(e.at),
+            &e.actor,
+            &e.action,
+            &e.before,
+            &e.after,
+            &e.prev_hash,
+            &e.hash,
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -156,14 +185,35 @@ async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
             tx.execute(
                 &stmt,
                 &[
-                    &r.id, &r.status, &r.channel, &r.priority, &r.category, &r.queue, &r.assignee, &r.subject,
-                    &r.requester_name, &r.requester_msisdn, &r.requester_email, &r.tags, &r.created_at, &r.updated_at,
-                    &r.version, &r.sla, &r.sla_due, &r.sla_risk_at, &r.sla_paused, &r.closed_at, &r.merged_into,
+                    &r.id,
+                    &r.status,
+                    &r.channel,
+                    &r.priority,
+                    &r.category,
+                    &r.queue,
+                    &r.assignee,
+                    &r.subject,
+                    &r.requester_name,
+                    &r.requester_msisdn,
+                    &r.requester_email,
+                    &r.tags,
+                    &r.created_at,
+                    &r.updated_at,
+                    &r.version,
+                    &r.sla,
+                    &r.sla_due,
+                    &r.sla_risk_at,
+                    &r.sla_paused,
+                    &r.closed_at,
+                    &r.merged_into,
                 ],
             )
             .await?;
         }
-        CaseWrite::Update { case, expected_version } => {
+        CaseWrite::Update {
+            case,
+            expected_version,
+        } => {
             let r = CaseRow::from_case(case)?;
             let stmt = tx
                 .prepare_cached(
@@ -177,17 +227,38 @@ async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
                 .execute(
                     &stmt,
                     &[
-                        &r.id, &r.status, &r.channel, &r.priority, &r.category, &r.queue, &r.assignee, &r.subject,
-                        &r.requester_name, &r.requester_msisdn, &r.requester_email, &r.tags, &r.updated_at, &r.version,
-                        &r.sla, &r.sla_due, &r.sla_risk_at, &r.sla_paused, &r.closed_at, &r.merged_into,
+                        &r.id,
+                        &r.status,
+                        &r.channel,
+                        &r.priority,
+                        &r.category,
+                        &r.queue,
+                        &r.assignee,
+                        &r.subject,
+                        &r.requester_name,
+                        &r.requester_msisdn,
+                        &r.requester_email,
+                        &r.tags,
+                        &r.updated_at,
+                        &r.version,
+                        &r.sla,
+                        &r.sla_due,
+                        &r.sla_risk_at,
+                        &r.sla_paused,
+                        &r.closed_at,
+                        &r.merged_into,
                         expected_version,
                     ],
                 )
                 .await?;
             if n == 0 {
-                let current = tx.query_opt("SELECT version FROM cases WHERE id = $1", &[&r.id]).await?;
+                let current = tx
+                    .query_opt("SELECT version FROM cases WHERE id = $1", &[&r.id])
+                    .await?;
                 return Err(match current {
-                    Some(row) => StoreError::Conflict { current: row.get(0) },
+                    Some(row) => StoreError::Conflict {
+                        current: row.get(0),
+                    },
                     None => StoreError::NotFound,
                 });
             }
@@ -224,7 +295,15 @@ async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
     for o in &commit.outbox {
         let payload = codec::outbox_payload(o, &out.message_ids);
         let row = tx
-            .query_one(&ob_stmt, &[&o.topic, &o.case_id.map(|i| i.0), &payload, &micros(Timestamp::now())])
+            .query_one(
+                &ob_stmt,
+                &[
+                    &o.topic,
+                    &o.case_id.map(|i| i.0),
+                    &payload,
+                    &micros(Timestamp::now()),
+                ],
+            )
             .await?;
         out.outbox_seqs.push(row.get(0));
     }
@@ -232,7 +311,12 @@ async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
         let response = (hook.build)(&out);
         tx.execute(
             "INSERT INTO idempotency (scope, key, response, created_at) VALUES ($1, $2, $3, $4)",
-            &[&hook.scope, &hook.key, &serde_json::to_string(&response)?, &micros(Timestamp::now())],
+            &[
+                &hook.scope,
+                &hook.key,
+                &serde_json::to_string(&response)?,
+                &micros(Timestamp::now()),
+            ],
         )
         .await?;
     }
@@ -242,7 +326,11 @@ async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
 impl PgStore {
     async fn in_tx<T, F>(&self, f: F) -> Result<T>
     where
-        F: for<'a> FnOnce(&'a Tx<'a>) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send + 'a>>,
+        F: for<'a> FnOnce(
+            &'a Tx<'a>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<T>> + Send + 'a>,
+        >,
     {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
@@ -261,22 +349,37 @@ impl CaseStore for PgStore {
     }
 
     async fn commit(&self, commit: Commit) -> Result<Committed> {
-        self.in_tx(move |tx| Box::pin(apply_commit(tx, commit))).await
+        self.in_tx(move |tx| Box::pin(apply_commit(tx, commit)))
+            .await
     }
 
     async fn case(&self, id: CaseId) -> Result<Option<Case>> {
         let client = self.pool.get().await?;
-        let stmt = client.prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1")).await?;
-        client.query_opt(&stmt, &[&id.0]).await?.map(|r| case_row(&r).into_case()).transpose()
+        let stmt = client
+            .prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
+            .await?;
+        client
+            .query_opt(&stmt, &[&id.0])
+            .await?
+            .map(|r| case_row(&r).into_case())
+            .transpose()
     }
 
     async fn list_cases(&self, filter: &CaseFilter, page: &PageRequest) -> Result<Vec<Case>> {
-        let (sql, ps) = codec::case_list_sql(filter, page, |n| format!("${n}"));
+        let (sql, ps) = codec::case_list_sql(filter, page, codec::Dialect::Postgres);
         let ps = boxed(ps);
-        let refs: Vec<&(dyn ToSql + Sync)> = ps.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = ps
+            .iter()
+            .map(|b| b.as_ref() as &(dyn ToSql + Sync))
+            .collect();
         let client = self.pool.get().await?;
         let stmt = client.prepare_cached(&sql).await?;
-        client.query(&stmt, &refs).await?.iter().map(|r| case_row(r).into_case()).collect()
+        client
+            .query(&stmt, &refs)
+            .await?
+            .iter()
+            .map(|r| case_row(r).into_case())
+            .collect()
     }
 
     async fn messages(&self, case: CaseId) -> Result<Vec<StoredMessage>> {
@@ -301,22 +404,34 @@ impl CaseStore for PgStore {
                     created_at: r.get(6),
                 };
                 let d: Option<String> = r.get(7);
-                Ok(StoredMessage { message: m.into_message()?, delivery: d.as_deref().and_then(DeliveryState::parse) })
+                Ok(StoredMessage {
+                    message: m.into_message()?,
+                    delivery: d.as_deref().and_then(DeliveryState::parse),
+                })
             })
             .collect()
     }
 
     async fn count_cases(&self) -> Result<Vec<(String, i64)>> {
         let client = self.pool.get().await?;
-        let rows = client.query("SELECT status, count(*) FROM cases GROUP BY status ORDER BY status", &[]).await?;
+        let rows = client
+            .query(
+                "SELECT status, count(*) FROM cases GROUP BY status ORDER BY status",
+                &[],
+            )
+            .await?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
     async fn idempotent_response(&self, scope: &str, key: &str) -> Result<Option<StoredResponse>> {
         let client = self.pool.get().await?;
-        let stmt = client.prepare_cached("SELECT response FROM idempotency WHERE scope = $1 AND key = $2").await?;
+        let stmt = client
+            .prepare_cached("SELECT response FROM idempotency WHERE scope = $1 AND key = $2")
+            .await?;
         let row = client.query_opt(&stmt, &[&scope, &key]).await?;
-        Ok(row.map(|r| serde_json::from_str(r.get::<_, &str>(0))).transpose()?)
+        Ok(row
+            .map(|r| serde_json::from_str(r.get::<_, &str>(0)))
+            .transpose()?)
     }
 
     async fn save_idempotent_response(&self, rec: IdempotencyRecord) -> Result<()> {
@@ -330,7 +445,13 @@ impl CaseStore for PgStore {
         Ok(())
     }
 
-    async fn put_blob(&self, sha256: &str, content_type: &str, bytes: Vec<u8>, at: Timestamp) -> Result<()> {
+    async fn put_blob(
+        &self,
+        sha256: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+        at: Timestamp,
+    ) -> Result<()> {
         let client = self.pool.get().await?;
         client
             .execute(
@@ -343,14 +464,23 @@ impl CaseStore for PgStore {
 
     async fn blob(&self, sha256: &str) -> Result<Option<(String, Vec<u8>)>> {
         let client = self.pool.get().await?;
-        let row = client.query_opt("SELECT content_type, data FROM blobs WHERE sha256 = $1", &[&sha256]).await?;
+        let row = client
+            .query_opt(
+                "SELECT content_type, data FROM blobs WHERE sha256 = $1",
+                &[&sha256],
+            )
+            .await?;
         Ok(row.map(|r| (r.get(0), r.get(1))))
     }
 }
 
 #[async_trait]
 impl AuditStore for PgStore {
-    async fn audit_page(&self, after: Option<(String, i64)>, limit: u32) -> Result<Vec<AuditEvent>> {
+    async fn audit_page(
+        &self,
+        after: Option<(String, i64)>,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>> {
         let (subject, seq) = after.unwrap_or_default();
         let client = self.pool.get().await?;
         let rows = client
@@ -367,7 +497,12 @@ impl AuditStore for PgStore {
     async fn audit_events(&self, subject: &str) -> Result<Vec<AuditEvent>> {
         let client = self.pool.get().await?;
         let rows = client
-            .query(&format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE subject = $1 ORDER BY seq"), &[&subject])
+            .query(
+                &format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE subject = $1 ORDER BY seq"
+                ),
+                &[&subject],
+            )
             .await?;
         rows.iter().map(audit).collect()
     }
@@ -388,7 +523,10 @@ impl OutboxStore for PgStore {
         rows.iter()
             .map(|r| {
                 Ok(OutboxRow {
-                    pos: OutboxPos { tx: r.get(0), seq: r.get(1) },
+                    pos: OutboxPos {
+                        tx: r.get(0),
+                        seq: r.get(1),
+                    },
                     topic: r.get(2),
                     case_id: r.get::<_, Option<i64>>(3).map(CaseId),
                     payload: serde_json::from_str(r.get::<_, &str>(4))?,
@@ -400,11 +538,27 @@ impl OutboxStore for PgStore {
 
     async fn cursor(&self, consumer: &str) -> Result<OutboxPos> {
         let client = self.pool.get().await?;
-        let row = client.query_opt("SELECT tx, seq FROM outbox_cursors WHERE consumer = $1", &[&consumer]).await?;
-        Ok(row.map(|r| OutboxPos { tx: r.get(0), seq: r.get(1) }).unwrap_or_default())
+        let row = client
+            .query_opt(
+                "SELECT tx, seq FROM outbox_cursors WHERE consumer = $1",
+                &[&consumer],
+            )
+            .await?;
+        Ok(row
+            .map(|r| OutboxPos {
+                tx: r.get(0),
+                seq: r.get(1),
+            })
+            .unwrap_or_default())
     }
 
-    async fn enqueue_and_advance(&self, consumer: &str, from: OutboxPos, to: OutboxPos, deliveries: Vec<NewDelivery>) -> Result<()> {
+    async fn enqueue_and_advance(
+        &self,
+        consumer: &str,
+        from: OutboxPos,
+        to: OutboxPos,
+        deliveries: Vec<NewDelivery>,
+    ) -> Result<()> {
         let consumer = consumer.to_string();
         self.in_tx(move |tx| {
             Box::pin(async move {
@@ -443,7 +597,12 @@ impl OutboxStore for PgStore {
         .await
     }
 
-    async fn claim_deliveries(&self, now: Timestamp, lease_until: Timestamp, limit: u32) -> Result<Vec<Delivery>> {
+    async fn claim_deliveries(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<Delivery>> {
         let client = self.pool.get().await?;
         let rows = client
             .query(
@@ -460,7 +619,12 @@ impl OutboxStore for PgStore {
         rows.iter().map(delivery).collect()
     }
 
-    async fn finish_delivery(&self, id: i64, outcome: DeliveryOutcome, at: Timestamp) -> Result<()> {
+    async fn finish_delivery(
+        &self,
+        id: i64,
+        outcome: DeliveryOutcome,
+        at: Timestamp,
+    ) -> Result<()> {
         let (state, next, err) = match outcome {
             DeliveryOutcome::Sent => ("sent", None, None),
             DeliveryOutcome::Retry { at, error } => ("retrying", Some(micros(at)), Some(error)),
@@ -480,7 +644,12 @@ impl OutboxStore for PgStore {
     async fn deliveries_for_case(&self, case: CaseId) -> Result<Vec<Delivery>> {
         let client = self.pool.get().await?;
         let rows = client
-            .query(&format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE case_id = $1 ORDER BY id"), &[&case.0])
+            .query(
+                &format!(
+                    "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE case_id = $1 ORDER BY id"
+                ),
+                &[&case.0],
+            )
             .await?;
         rows.iter().map(delivery).collect()
     }
@@ -488,7 +657,10 @@ impl OutboxStore for PgStore {
     async fn record_sms(&self, to: &str, body: &str, at: Timestamp) -> Result<()> {
         let client = self.pool.get().await?;
         client
-            .execute("INSERT INTO sms_sink (recipient, body, created_at) VALUES ($1, $2, $3)", &[&to, &body, &micros(at)])
+            .execute(
+                "INSERT INTO sms_sink (recipient, body, created_at) VALUES ($1, $2, $3)",
+                &[&to, &body, &micros(at)],
+            )
             .await?;
         Ok(())
     }
@@ -502,7 +674,16 @@ impl OutboxStore for PgStore {
                 &[&to, &i64::from(limit)],
             )
             .await?;
-        rows.iter().map(|r| Ok(SentSms { id: r.get(0), to: r.get(1), body: r.get(2), at: ts(r.get(3))? })).collect()
+        rows.iter()
+            .map(|r| {
+                Ok(SentSms {
+                    id: r.get(0),
+                    to: r.get(1),
+                    body: r.get(2),
+                    at: ts(r.get(3))?,
+                })
+            })
+            .collect()
     }
 }
 
@@ -528,19 +709,38 @@ impl DirectoryStore for PgStore {
 
     async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
         let client = self.pool.get().await?;
-        let stmt = client.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1")).await?;
-        client.query_opt(&stmt, &[&username]).await?.map(|r| user(&r)).transpose()
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+            ))
+            .await?;
+        client
+            .query_opt(&stmt, &[&username])
+            .await?
+            .map(|r| user(&r))
+            .transpose()
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>> {
         let client = self.pool.get().await?;
-        let stmt = client.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).await?;
-        client.query_opt(&stmt, &[&id.0]).await?.map(|r| user(&r)).transpose()
+        let stmt = client
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .await?;
+        client
+            .query_opt(&stmt, &[&id.0])
+            .await?
+            .map(|r| user(&r))
+            .transpose()
     }
 
     async fn users(&self) -> Result<Vec<User>> {
         let client = self.pool.get().await?;
-        let rows = client.query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"), &[]).await?;
+        let rows = client
+            .query(
+                &format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"),
+                &[],
+            )
+            .await?;
         rows.iter().map(user).collect()
     }
 
@@ -558,7 +758,12 @@ impl DirectoryStore for PgStore {
 
     async fn login_succeeded(&self, id: UserId) -> Result<()> {
         let client = self.pool.get().await?;
-        client.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", &[&id.0]).await?;
+        client
+            .execute(
+                "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+                &[&id.0],
+            )
+            .await?;
         Ok(())
     }
 
@@ -580,7 +785,9 @@ impl DirectoryStore for PgStore {
                 "SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
             )
             .await?;
-        let row = client.query_opt(&stmt, &[&token_hash, &micros(now)]).await?;
+        let row = client
+            .query_opt(&stmt, &[&token_hash, &micros(now)])
+            .await?;
         row.map(|r| {
             Ok(Session {
                 token_hash: r.get(0),
@@ -595,7 +802,9 @@ impl DirectoryStore for PgStore {
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {
         let client = self.pool.get().await?;
-        client.execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash]).await?;
+        client
+            .execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash])
+            .await?;
         Ok(())
     }
 
@@ -670,14 +879,22 @@ impl DirectoryStore for PgStore {
 
     async fn complete_challenge(&self, id: &str, at: Timestamp) -> Result<()> {
         let client = self.pool.get().await?;
-        client.execute("UPDATE challenges SET completed_at = $2 WHERE id = $1", &[&id, &micros(at)]).await?;
+        client
+            .execute(
+                "UPDATE challenges SET completed_at = $2 WHERE id = $1",
+                &[&id, &micros(at)],
+            )
+            .await?;
         Ok(())
     }
 
     async fn recent_challenges(&self, msisdn: &str, since: Timestamp) -> Result<i64> {
         let client = self.pool.get().await?;
         let row = client
-            .query_one("SELECT count(*) FROM challenges WHERE msisdn = $1 AND created_at >= $2", &[&msisdn, &micros(since)])
+            .query_one(
+                "SELECT count(*) FROM challenges WHERE msisdn = $1 AND created_at >= $2",
+                &[&msisdn, &micros(since)],
+            )
             .await?;
         Ok(row.get(0))
     }
@@ -699,8 +916,20 @@ impl SettingsStore for PgStore {
 
     async fn queues(&self) -> Result<Vec<Queue>> {
         let client = self.pool.get().await?;
-        let rows = client.query("SELECT code, name_bn, name_en FROM queues ORDER BY code", &[]).await?;
-        Ok(rows.iter().map(|r| Queue { code: r.get(0), name_bn: r.get(1), name_en: r.get(2) }).collect())
+        let rows = client
+            .query(
+                "SELECT code, name_bn, name_en FROM queues ORDER BY code",
+                &[],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Queue {
+                code: r.get(0),
+                name_bn: r.get(1),
+                name_en: r.get(2),
+            })
+            .collect())
     }
 
     async fn upsert_category(&self, c: Category) -> Result<()> {
@@ -718,10 +947,21 @@ impl SettingsStore for PgStore {
 
     async fn categories(&self) -> Result<Vec<Category>> {
         let client = self.pool.get().await?;
-        let rows = client.query("SELECT code, parent, name_bn, name_en, queue FROM categories ORDER BY code", &[]).await?;
+        let rows = client
+            .query(
+                "SELECT code, parent, name_bn, name_en, queue FROM categories ORDER BY code",
+                &[],
+            )
+            .await?;
         Ok(rows
             .iter()
-            .map(|r| Category { code: r.get(0), parent: r.get(1), name_bn: r.get(2), name_en: r.get(3), queue: r.get(4) })
+            .map(|r| Category {
+                code: r.get(0),
+                parent: r.get(1),
+                name_bn: r.get(2),
+                name_en: r.get(3),
+                queue: r.get(4),
+            })
             .collect())
     }
 
@@ -795,20 +1035,39 @@ impl SettingsStore for PgStore {
 
     async fn holidays(&self) -> Result<Vec<Holiday>> {
         let client = self.pool.get().await?;
-        let rows = client.query("SELECT day, name_bn, name_en FROM holidays ORDER BY day", &[]).await?;
+        let rows = client
+            .query(
+                "SELECT day, name_bn, name_en FROM holidays ORDER BY day",
+                &[],
+            )
+            .await?;
         rows.iter()
-            .map(|r| Ok(Holiday { date: codec::parse("holiday date", r.get(0))?, name_bn: r.get(1), name_en: r.get(2) }))
+            .map(|r| {
+                Ok(Holiday {
+                    date: codec::parse("holiday date", r.get(0))?,
+                    name_bn: r.get(1),
+                    name_en: r.get(2),
+                })
+            })
             .collect()
     }
 
     async fn meta(&self, key: &str) -> Result<Option<String>> {
         let client = self.pool.get().await?;
-        Ok(client.query_opt("SELECT value FROM meta WHERE key = $1", &[&key]).await?.map(|r| r.get(0)))
+        Ok(client
+            .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])
+            .await?
+            .map(|r| r.get(0)))
     }
 
     async fn set_meta_once(&self, key: &str, value: &str) -> Result<bool> {
         let client = self.pool.get().await?;
-        Ok(client.execute("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&key, &value]).await?
+        Ok(client
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&key, &value],
+            )
+            .await?
             == 1)
     }
 }

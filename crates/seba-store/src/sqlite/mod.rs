@@ -40,7 +40,9 @@ pub struct SqliteStore {
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore").field("path", &self.path).finish()
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
     }
 }
 
@@ -61,15 +63,22 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     )?;
     for m in MIGRATIONS {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let done: bool =
-            tx.query_row("SELECT EXISTS(SELECT 1 FROM schema_migrations WHERE version = ?1)", [m.version], |r| r.get(0))?;
+        let done: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM schema_migrations WHERE version = ?1)",
+            [m.version],
+            |r| r.get(0),
+        )?;
         if !done {
             tx.execute_batch(m.sqlite)?;
             tx.execute(
                 "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?1, ?2, datetime('now'))",
                 rusqlite::params![m.version, m.name],
             )?;
-            tracing::info!(version = m.version, name = m.name, "applied SQLite migration");
+            tracing::info!(
+                version = m.version,
+                name = m.name,
+                "applied SQLite migration"
+            );
         }
         tx.commit()?;
     }
@@ -80,7 +89,8 @@ impl SqliteStore {
     /// Open (creating and migrating if needed) the database file at `path`.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Backend(format!("creating {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Backend(format!("creating {}: {e}", dir.display())))?;
         }
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
@@ -117,8 +127,12 @@ impl SqliteStore {
             });
             (ok, finish)
         });
-        self.writer.send(job).await.map_err(|_| StoreError::Backend("the SQLite writer has stopped".into()))?;
-        rx.await.map_err(|_| StoreError::Backend("the SQLite writer dropped a write".into()))?
+        self.writer
+            .send(job)
+            .await
+            .map_err(|_| StoreError::Backend("the SQLite writer has stopped".into()))?;
+        rx.await
+            .map_err(|_| StoreError::Backend("the SQLite writer dropped a write".into()))?
     }
 
     /// Run `f` on a read connection, off the async threads.
@@ -136,7 +150,9 @@ impl SqliteStore {
                 None => {
                     let c = Connection::open_with_flags(
                         &path,
-                        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+                        OpenFlags::SQLITE_OPEN_READ_ONLY
+                            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                            | OpenFlags::SQLITE_OPEN_URI,
                     )?;
                     c.execute_batch("PRAGMA busy_timeout = 10000; PRAGMA cache_size = -16000;")?;
                     c
@@ -206,7 +222,9 @@ fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
             Err(e) => {
                 tracing::error!(error = %e, "SQLite group commit failed");
                 let msg = e.to_string();
-                finishes.into_iter().for_each(|f| f(Err(StoreError::Backend(format!("commit failed: {msg}")))));
+                finishes
+                    .into_iter()
+                    .for_each(|f| f(Err(StoreError::Backend(format!("commit failed: {msg}")))));
             }
         }
     }
@@ -226,7 +244,10 @@ mod tests {
             let s = s.clone();
             handles.push(tokio::spawn(async move {
                 s.write(move |c| {
-                    c.execute("INSERT INTO meta(key, value) VALUES (?1, 'x')", [format!("k{}", i % 25)])?;
+                    c.execute(
+                        "INSERT INTO meta(key, value) VALUES (?1, 'x')",
+                        [format!("k{}", i % 25)],
+                    )?;
                     Ok(())
                 })
                 .await
@@ -239,7 +260,10 @@ mod tests {
             }
         }
         assert_eq!(ok, 25, "each key once; duplicates refused alone");
-        let n: i64 = s.read(|c| Ok(c.query_row("SELECT count(*) FROM meta", [], |r| r.get(0))?)).await.unwrap();
+        let n: i64 = s
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM meta", [], |r| r.get(0))?))
+            .await
+            .unwrap();
         assert_eq!(n, 25);
         let _ = std::fs::remove_dir_all(dir);
     }

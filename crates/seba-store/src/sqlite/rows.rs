@@ -58,11 +58,13 @@ pub(super) fn delivery(r: &Row<'_>) -> rusqlite::Result<Result<Delivery>> {
             dedupe_key: r.get(1)?,
             case_id: r.get::<_, Option<i64>>(2)?.map(seba_core::ids::CaseId),
             message_id: r.get::<_, Option<i64>>(3)?.map(seba_core::ids::MessageId),
-            channel: DeliveryChannel::parse(&channel).ok_or_else(|| StoreError::Backend(format!("channel {channel}")))?,
+            channel: DeliveryChannel::parse(&channel)
+                .ok_or_else(|| StoreError::Backend(format!("channel {channel}")))?,
             recipient: r.get(5)?,
             subject: r.get(6)?,
             body: r.get(7)?,
-            state: DeliveryState::parse(&state).ok_or_else(|| StoreError::Backend(format!("state {state}")))?,
+            state: DeliveryState::parse(&state)
+                .ok_or_else(|| StoreError::Backend(format!("state {state}")))?,
             attempts: r.get(9)?,
             next_attempt_at: codec::ts(next)?,
             last_error: r.get(11)?,
@@ -71,8 +73,7 @@ pub(super) fn delivery(r: &Row<'_>) -> rusqlite::Result<Result<Delivery>> {
     })())
 }
 
-pub(super) const USER_COLUMNS: &str =
-    "id, username, display_name, role, password_hash, disabled, failed_logins, locked_until, created_at";
+pub(super) const USER_COLUMNS: &str = "id, username, display_name, role, password_hash, disabled, failed_logins, locked_until, created_at";
 
 pub(super) fn user(r: &Row<'_>) -> rusqlite::Result<Result<User>> {
     let role: String = r.get(3)?;

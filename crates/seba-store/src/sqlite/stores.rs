@@ -12,7 +12,10 @@ use super::SqliteStore;
 use super::rows::{self, CHALLENGE_COLUMNS, DELIVERY_COLUMNS, USER_COLUMNS};
 use crate::codec::{self, CASE_COLUMNS, CaseRow, micros, ts};
 use crate::model::*;
-use crate::{AuditStore, CaseStore, DirectoryStore, Maintenance, OutboxStore, Result, SettingsStore, StoreError};
+use crate::{
+    AuditStore, CaseStore, DirectoryStore, Maintenance, OutboxStore, Result, SettingsStore,
+    StoreError,
+};
 
 fn insert_case(c: &Connection, case: &Case) -> Result<()> {
     let r = CaseRow::from_case(case)?;
@@ -43,8 +46,11 @@ fn update_case(c: &Connection, case: &Case, expected: i64) -> Result<()> {
             r.sla_paused, r.closed_at, r.merged_into, expected
         ])?;
     if n == 0 {
-        let current: Option<i64> =
-            c.query_row("SELECT version FROM cases WHERE id = ?1", [r.id], |row| row.get(0)).optional()?;
+        let current: Option<i64> = c
+            .query_row("SELECT version FROM cases WHERE id = ?1", [r.id], |row| {
+                row.get(0)
+            })
+            .optional()?;
         return Err(match current {
             Some(current) => StoreError::Conflict { current },
             None => StoreError::NotFound,
@@ -55,16 +61,30 @@ fn update_case(c: &Connection, case: &Case, expected: i64) -> Result<()> {
 
 fn append_event(c: &Connection, draft: EventDraft) -> Result<()> {
     let last: Option<(i64, String)> = c
-        .prepare_cached("SELECT seq, hash FROM audit_events WHERE subject = ?1 ORDER BY seq DESC LIMIT 1")?
+        .prepare_cached(
+            "SELECT seq, hash FROM audit_events WHERE subject = ?1 ORDER BY seq DESC LIMIT 1",
+        )?
         .query_row([&draft.subject], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let (seq, prev) = last.map(|(s, h)| (s + 1, h)).unwrap_or((1, GENESIS.to_string()));
+    let (seq, prev) = last
+        .map(|(s, h)| (s + 1, h))
+        .unwrap_or((1, GENESIS.to_string()));
     let e = draft.seal(seq, &prev);
     c.prepare_cached(
         "INSERT INTO audit_events (subject, seq, at, actor, action, before, after, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![e.subject, e.seq, micros(e.at), e.actor, e.action, e.before, e.after, e.prev_hash, e.hash])?;
+    .execute(params![
+        e.subject,
+        e.seq,
+        micros(e.at),
+        e.actor,
+        e.action,
+        e.before,
+        e.after,
+        e.prev_hash,
+        e.hash
+    ])?;
     Ok(())
 }
 
@@ -72,7 +92,10 @@ fn apply_commit(c: &Connection, commit: Commit) -> Result<Committed> {
     match &commit.case {
         CaseWrite::None => {}
         CaseWrite::Insert(case) => insert_case(c, case)?,
-        CaseWrite::Update { case, expected_version } => update_case(c, case, *expected_version)?,
+        CaseWrite::Update {
+            case,
+            expected_version,
+        } => update_case(c, case, *expected_version)?,
     }
     let mut out = Committed::default();
     for m in &commit.messages {
@@ -94,15 +117,28 @@ fn apply_commit(c: &Connection, commit: Commit) -> Result<Committed> {
     }
     for o in &commit.outbox {
         let payload = codec::outbox_payload(o, &out.message_ids);
-        c.prepare_cached("INSERT INTO outbox (topic, case_id, payload, created_at) VALUES (?1, ?2, ?3, ?4)")?.execute(
-            params![o.topic, o.case_id.map(|i| i.0), payload, micros(Timestamp::now())],
-        )?;
+        c.prepare_cached(
+            "INSERT INTO outbox (topic, case_id, payload, created_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            o.topic,
+            o.case_id.map(|i| i.0),
+            payload,
+            micros(Timestamp::now())
+        ])?;
         out.outbox_seqs.push(c.last_insert_rowid());
     }
     if let Some(hook) = commit.idempotency {
         let response = (hook.build)(&out);
-        c.prepare_cached("INSERT INTO idempotency (scope, key, response, created_at) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![hook.scope, hook.key, serde_json::to_string(&response)?, micros(Timestamp::now())])?;
+        c.prepare_cached(
+            "INSERT INTO idempotency (scope, key, response, created_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            hook.scope,
+            hook.key,
+            serde_json::to_string(&response)?,
+            micros(Timestamp::now())
+        ])?;
     }
     Ok(out)
 }
@@ -110,11 +146,13 @@ fn apply_commit(c: &Connection, commit: Commit) -> Result<Committed> {
 fn query_cases(c: &Connection, sql: &str, ps: Vec<rusqlite::types::Value>) -> Result<Vec<Case>> {
     let mut stmt = c.prepare_cached(sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(ps), rows::case_row)?;
-    rows.map(|r| r.map_err(StoreError::from).and_then(CaseRow::into_case)).collect()
+    rows.map(|r| r.map_err(StoreError::from).and_then(CaseRow::into_case))
+        .collect()
 }
 
 fn collect<T>(it: impl Iterator<Item = rusqlite::Result<Result<T>>>) -> Result<Vec<T>> {
-    it.map(|r| r.map_err(StoreError::from).and_then(|x| x)).collect()
+    it.map(|r| r.map_err(StoreError::from).and_then(|x| x))
+        .collect()
 }
 
 fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(AuditEvent, i64)> {
@@ -135,7 +173,9 @@ fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(AuditEvent, i64)> {
     ))
 }
 
-fn audit_rows(it: impl Iterator<Item = rusqlite::Result<(AuditEvent, i64)>>) -> Result<Vec<AuditEvent>> {
+fn audit_rows(
+    it: impl Iterator<Item = rusqlite::Result<(AuditEvent, i64)>>,
+) -> Result<Vec<AuditEvent>> {
     it.map(|r| {
         let (mut e, at) = r?;
         e.at = ts(at)?;
@@ -168,7 +208,7 @@ impl CaseStore for SqliteStore {
     }
 
     async fn list_cases(&self, filter: &CaseFilter, page: &PageRequest) -> Result<Vec<Case>> {
-        let (sql, ps) = codec::case_list_sql(filter, page, |n| format!("?{n}"));
+        let (sql, ps) = codec::case_list_sql(filter, page, codec::Dialect::Sqlite);
         let ps = rows::params(ps);
         self.read(move |c| query_cases(c, &sql, ps)).await
     }
@@ -192,7 +232,9 @@ impl CaseStore for SqliteStore {
 
     async fn count_cases(&self) -> Result<Vec<(String, i64)>> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached("SELECT status, count(*) FROM cases GROUP BY status ORDER BY status")?;
+            let mut stmt = c.prepare_cached(
+                "SELECT status, count(*) FROM cases GROUP BY status ORDER BY status",
+            )?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
@@ -222,7 +264,13 @@ impl CaseStore for SqliteStore {
         .await
     }
 
-    async fn put_blob(&self, sha256: &str, content_type: &str, bytes: Vec<u8>, at: Timestamp) -> Result<()> {
+    async fn put_blob(
+        &self,
+        sha256: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+        at: Timestamp,
+    ) -> Result<()> {
         let (sha, ct) = (sha256.to_string(), content_type.to_string());
         self.write(move |c| {
             c.execute(
@@ -238,9 +286,11 @@ impl CaseStore for SqliteStore {
     async fn blob(&self, sha256: &str) -> Result<Option<(String, Vec<u8>)>> {
         let sha = sha256.to_string();
         self.read(move |c| {
-            Ok(c.query_row("SELECT content_type, data FROM blobs WHERE sha256 = ?1", [sha], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            Ok(c.query_row(
+                "SELECT content_type, data FROM blobs WHERE sha256 = ?1",
+                [sha],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?)
         })
         .await
@@ -249,7 +299,11 @@ impl CaseStore for SqliteStore {
 
 #[async_trait]
 impl AuditStore for SqliteStore {
-    async fn audit_page(&self, after: Option<(String, i64)>, limit: u32) -> Result<Vec<AuditEvent>> {
+    async fn audit_page(
+        &self,
+        after: Option<(String, i64)>,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>> {
         self.read(move |c| {
             let (subject, seq) = after.unwrap_or_default();
             let mut stmt = c.prepare_cached(&format!(
@@ -264,8 +318,9 @@ impl AuditStore for SqliteStore {
     async fn audit_events(&self, subject: &str) -> Result<Vec<AuditEvent>> {
         let subject = subject.to_string();
         self.read(move |c| {
-            let mut stmt = c
-                .prepare_cached(&format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE subject = ?1 ORDER BY seq"))?;
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE subject = ?1 ORDER BY seq"
+            ))?;
             let rows = stmt.query_map([subject], audit_row)?;
             audit_rows(rows)
         })
@@ -301,16 +356,29 @@ impl OutboxStore for SqliteStore {
     async fn cursor(&self, consumer: &str) -> Result<OutboxPos> {
         let consumer = consumer.to_string();
         self.read(move |c| {
-            Ok(c.query_row("SELECT tx, seq FROM outbox_cursors WHERE consumer = ?1", [consumer], |r| {
-                Ok(OutboxPos { tx: r.get(0)?, seq: r.get(1)? })
-            })
+            Ok(c.query_row(
+                "SELECT tx, seq FROM outbox_cursors WHERE consumer = ?1",
+                [consumer],
+                |r| {
+                    Ok(OutboxPos {
+                        tx: r.get(0)?,
+                        seq: r.get(1)?,
+                    })
+                },
+            )
             .optional()?
             .unwrap_or_default())
         })
         .await
     }
 
-    async fn enqueue_and_advance(&self, consumer: &str, from: OutboxPos, to: OutboxPos, deliveries: Vec<NewDelivery>) -> Result<()> {
+    async fn enqueue_and_advance(
+        &self,
+        consumer: &str,
+        from: OutboxPos,
+        to: OutboxPos,
+        deliveries: Vec<NewDelivery>,
+    ) -> Result<()> {
         let consumer = consumer.to_string();
         self.write(move |c| {
             for d in &deliveries {
@@ -343,7 +411,12 @@ impl OutboxStore for SqliteStore {
         .await
     }
 
-    async fn claim_deliveries(&self, now: Timestamp, lease_until: Timestamp, limit: u32) -> Result<Vec<Delivery>> {
+    async fn claim_deliveries(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<Delivery>> {
         self.write(move |c| {
             let mut stmt = c.prepare_cached(&format!(
                 "UPDATE deliveries SET lease_until = ?2, attempts = attempts + 1
@@ -357,7 +430,12 @@ impl OutboxStore for SqliteStore {
         .await
     }
 
-    async fn finish_delivery(&self, id: i64, outcome: DeliveryOutcome, at: Timestamp) -> Result<()> {
+    async fn finish_delivery(
+        &self,
+        id: i64,
+        outcome: DeliveryOutcome,
+        at: Timestamp,
+    ) -> Result<()> {
         self.write(move |c| {
             let (state, next, err) = match outcome {
                 DeliveryOutcome::Sent => ("sent", None, None),
@@ -376,8 +454,9 @@ impl OutboxStore for SqliteStore {
 
     async fn deliveries_for_case(&self, case: CaseId) -> Result<Vec<Delivery>> {
         self.read(move |c| {
-            let mut stmt =
-                c.prepare_cached(&format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE case_id = ?1 ORDER BY id"))?;
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE case_id = ?1 ORDER BY id"
+            ))?;
             let rows = stmt.query_map([case.0], rows::delivery)?;
             collect(rows)
         })
@@ -387,7 +466,10 @@ impl OutboxStore for SqliteStore {
     async fn record_sms(&self, to: &str, body: &str, at: Timestamp) -> Result<()> {
         let (to, body) = (to.to_string(), body.to_string());
         self.write(move |c| {
-            c.execute("INSERT INTO sms_sink (recipient, body, created_at) VALUES (?1, ?2, ?3)", params![to, body, micros(at)])?;
+            c.execute(
+                "INSERT INTO sms_sink (recipient, body, created_at) VALUES (?1, ?2, ?3)",
+                params![to, body, micros(at)],
+            )?;
             Ok(())
         })
         .await
@@ -430,10 +512,12 @@ impl DirectoryStore for SqliteStore {
     async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
         let name = username.to_string();
         self.read(move |c| {
-            c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1"))?
-                .query_row([name], rows::user)
-                .optional()?
-                .transpose()
+            c.prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE username = ?1"
+            ))?
+            .query_row([name], rows::user)
+            .optional()?
+            .transpose()
         })
         .await
     }
@@ -450,7 +534,8 @@ impl DirectoryStore for SqliteStore {
 
     async fn users(&self) -> Result<Vec<User>> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))?;
+            let mut stmt =
+                c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))?;
             let rows = stmt.query_map([], rows::user)?;
             collect(rows)
         })
@@ -471,7 +556,10 @@ impl DirectoryStore for SqliteStore {
 
     async fn login_succeeded(&self, id: UserId) -> Result<()> {
         self.write(move |c| {
-            c.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1", [id.0])?;
+            c.execute(
+                "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
+                [id.0],
+            )?;
             Ok(())
         })
         .await
@@ -497,11 +585,23 @@ impl DirectoryStore for SqliteStore {
                      WHERE token_hash = ?1 AND expires_at > ?2",
                 )?
                 .query_row(params![h, micros(now)], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, i64>(4)?,
+                    ))
                 })
                 .optional()?;
             row.map(|(token_hash, user, csrf_token, created, expires)| {
-                Ok(Session { token_hash, user_id: UserId(user), csrf_token, created_at: ts(created)?, expires_at: ts(expires)? })
+                Ok(Session {
+                    token_hash,
+                    user_id: UserId(user),
+                    csrf_token,
+                    created_at: ts(created)?,
+                    expires_at: ts(expires)?,
+                })
             })
             .transpose()
         })
@@ -599,7 +699,10 @@ impl DirectoryStore for SqliteStore {
     async fn complete_challenge(&self, id: &str, at: Timestamp) -> Result<()> {
         let id = id.to_string();
         self.write(move |c| {
-            c.execute("UPDATE challenges SET completed_at = ?2 WHERE id = ?1", params![id, micros(at)])?;
+            c.execute(
+                "UPDATE challenges SET completed_at = ?2 WHERE id = ?1",
+                params![id, micros(at)],
+            )?;
             Ok(())
         })
         .await
@@ -634,8 +737,15 @@ impl SettingsStore for SqliteStore {
 
     async fn queues(&self) -> Result<Vec<Queue>> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached("SELECT code, name_bn, name_en FROM queues ORDER BY code")?;
-            let rows = stmt.query_map([], |r| Ok(Queue { code: r.get(0)?, name_bn: r.get(1)?, name_en: r.get(2)? }))?;
+            let mut stmt =
+                c.prepare_cached("SELECT code, name_bn, name_en FROM queues ORDER BY code")?;
+            let rows = stmt.query_map([], |r| {
+                Ok(Queue {
+                    code: r.get(0)?,
+                    name_bn: r.get(1)?,
+                    name_en: r.get(2)?,
+                })
+            })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
         .await
@@ -656,9 +766,17 @@ impl SettingsStore for SqliteStore {
 
     async fn categories(&self) -> Result<Vec<Category>> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached("SELECT code, parent, name_bn, name_en, queue FROM categories ORDER BY code")?;
+            let mut stmt = c.prepare_cached(
+                "SELECT code, parent, name_bn, name_en, queue FROM categories ORDER BY code",
+            )?;
             let rows = stmt.query_map([], |r| {
-                Ok(Category { code: r.get(0)?, parent: r.get(1)?, name_bn: r.get(2)?, name_en: r.get(3)?, queue: r.get(4)? })
+                Ok(Category {
+                    code: r.get(0)?,
+                    parent: r.get(1)?,
+                    name_bn: r.get(2)?,
+                    name_en: r.get(3)?,
+                    queue: r.get(4)?,
+                })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
@@ -738,12 +856,22 @@ impl SettingsStore for SqliteStore {
 
     async fn holidays(&self) -> Result<Vec<Holiday>> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached("SELECT day, name_bn, name_en FROM holidays ORDER BY day")?;
-            let rows =
-                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+            let mut stmt =
+                c.prepare_cached("SELECT day, name_bn, name_en FROM holidays ORDER BY day")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?;
             rows.map(|r| {
                 let (day, name_bn, name_en) = r?;
-                Ok(Holiday { date: codec::parse("holiday date", &day)?, name_bn, name_en })
+                Ok(Holiday {
+                    date: codec::parse("holiday date", &day)?,
+                    name_bn,
+                    name_en,
+                })
             })
             .collect()
         })
@@ -752,14 +880,22 @@ impl SettingsStore for SqliteStore {
 
     async fn meta(&self, key: &str) -> Result<Option<String>> {
         let key = key.to_string();
-        self.read(move |c| Ok(c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?))
-            .await
+        self.read(move |c| {
+            Ok(
+                c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                    .optional()?,
+            )
+        })
+        .await
     }
 
     async fn set_meta_once(&self, key: &str, value: &str) -> Result<bool> {
         let (key, value) = (key.to_string(), value.to_string());
         self.write(move |c| {
-            Ok(c.execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING", params![key, value])? == 1)
+            Ok(c.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                params![key, value],
+            )? == 1)
         })
         .await
     }
@@ -772,14 +908,21 @@ impl Maintenance for SqliteStore {
     }
 
     async fn ping(&self) -> Result<()> {
-        self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ())?)).await
+        self.read(|c| {
+            Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+                .map(|_| ())?)
+        })
+        .await
     }
 
     async fn backup(&self, dest: &std::path::Path) -> Result<()> {
         let dest = dest.to_path_buf();
         self.read(move |c| {
             if dest.exists() {
-                return Err(StoreError::Backend(format!("{} already exists; refusing to overwrite", dest.display())));
+                return Err(StoreError::Backend(format!(
+                    "{} already exists; refusing to overwrite",
+                    dest.display()
+                )));
             }
             let mut out = Connection::open(&dest)?;
             let backup = rusqlite::backup::Backup::new(c, &mut out)?;

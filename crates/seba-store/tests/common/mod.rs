@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::future::Future;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,7 +19,9 @@ use seba_core::ids::CaseId;
 use seba_core::sla::{SlaClock, SlaTargets};
 use seba_store::postgres::PgStore;
 use seba_store::sqlite::SqliteStore;
-use seba_store::{CaseWrite, Commit, Committed, NewMessage, OutboxDraft, OutboxPos, OutboxRow, Store};
+use seba_store::{
+    CaseWrite, Commit, Committed, NewMessage, OutboxDraft, OutboxPos, OutboxRow, Store,
+};
 
 /// The environment variable naming the PostgreSQL server the suite may create schemas in.
 pub const DATABASE_URL_VAR: &str = "SEBA_TEST_DATABASE_URL";
@@ -61,7 +64,10 @@ macro_rules! postgres_only {
 
 /// Run `body` on its own task, so that a panic in it comes back here (after cleanup) and a
 /// hang becomes a failure.
-async fn run_body<F, Fut>(store: Arc<dyn Store>, body: F) -> Result<(), Box<dyn std::any::Any + Send>>
+async fn run_body<F, Fut>(
+    store: Arc<dyn Store>,
+    body: F,
+) -> Result<(), Box<dyn std::any::Any + Send>>
 where
     F: FnOnce(Arc<dyn Store>) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
@@ -69,7 +75,9 @@ where
     let task = tokio::spawn(tokio::time::timeout(TEST_TIMEOUT, body(store)));
     match task.await {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(_elapsed)) => Err(Box::new(format!("the test did not finish within {TEST_TIMEOUT:?}"))),
+        Ok(Err(_elapsed)) => Err(Box::new(format!(
+            "the test did not finish within {TEST_TIMEOUT:?}"
+        ))),
         Err(e) if e.is_panic() => Err(e.into_panic()),
         Err(e) => Err(Box::new(format!("the test task failed: {e}"))),
     }
@@ -83,8 +91,10 @@ where
 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("seba-store-conformance-{}-{test}-{n}", std::process::id()));
+    let dir: PathBuf = std::env::temp_dir().join(format!(
+        "seba-store-conformance-{}-{test}-{n}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     let store = SqliteStore::open(&dir.join("seba.db"))
         .unwrap_or_else(|e| panic!("opening a SQLite store in {}: {e}", dir.display()));
@@ -113,7 +123,12 @@ where
                      (set it to e.g. postgres://postgres@127.0.0.1:5432/test)"
                 );
             }
-            eprintln!("skipping {wrapper}: {DATABASE_URL_VAR} not set");
+            // Straight to the process's stderr, past the test harness's capture, so that a
+            // skipped engine is visible in every run.
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipping {wrapper}: {DATABASE_URL_VAR} not set"
+            );
             return;
         }
     };
@@ -135,7 +150,13 @@ where
 fn schema_name(test: &str) -> String {
     let clean: String = test
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .take(40)
         .collect();
     format!("t_{clean}_{:016x}", rand::random::<u64>())
@@ -197,8 +218,21 @@ pub fn new_case(id: CaseId, created: Timestamp) -> Case {
     }
 }
 
-pub fn message(case: CaseId, kind: MessageKind, author: Actor, body: &str, created: Timestamp) -> NewMessage {
-    NewMessage { case_id: case, kind, author, body: body.into(), created_at: created, attachments: vec![] }
+pub fn message(
+    case: CaseId,
+    kind: MessageKind,
+    author: Actor,
+    body: &str,
+    created: Timestamp,
+) -> NewMessage {
+    NewMessage {
+        case_id: case,
+        kind,
+        author,
+        body: body.into(),
+        created_at: created,
+        attachments: vec![],
+    }
 }
 
 pub fn event(subject: &str, at: Timestamp, action: &str) -> EventDraft {
@@ -216,33 +250,66 @@ pub fn case_subject(id: CaseId) -> String {
     format!("case:{id}")
 }
 
-pub fn draft(topic: &str, case: Option<CaseId>, payload: serde_json::Value, message_index: Option<usize>) -> OutboxDraft {
-    OutboxDraft { topic: topic.into(), case_id: case, payload, message_index }
+pub fn draft(
+    topic: &str,
+    case: Option<CaseId>,
+    payload: serde_json::Value,
+    message_index: Option<usize>,
+) -> OutboxDraft {
+    OutboxDraft {
+        topic: topic.into(),
+        case_id: case,
+        payload,
+        message_index,
+    }
 }
 
 /// The commit that creates `case` with one inbound message and its `create` event.
 pub fn insert_commit(case: &Case) -> Commit {
     Commit {
         case: CaseWrite::Insert(case.clone()),
-        messages: vec![message(case.id, MessageKind::Inbound, Actor::Customer, "প্রথম বার্তা", case.created_at)],
-        events: vec![event(&case_subject(case.id), case.created_at, "case.created")],
+        messages: vec![message(
+            case.id,
+            MessageKind::Inbound,
+            Actor::Customer,
+            "প্রথম বার্তা",
+            case.created_at,
+        )],
+        events: vec![event(
+            &case_subject(case.id),
+            case.created_at,
+            "case.created",
+        )],
         outbox: vec![],
         idempotency: None,
     }
 }
 
 /// Create a case built by `new_case` and then changed by `edit`.
-pub async fn create_case(store: &Arc<dyn Store>, created: Timestamp, edit: impl FnOnce(&mut Case)) -> Case {
+pub async fn create_case(
+    store: &Arc<dyn Store>,
+    created: Timestamp,
+    edit: impl FnOnce(&mut Case),
+) -> Case {
     let id = store.next_case_id().await.expect("next_case_id");
     let mut case = new_case(id, created);
     edit(&mut case);
-    store.commit(insert_commit(&case)).await.expect("inserting a case");
+    store
+        .commit(insert_commit(&case))
+        .await
+        .expect("inserting a case");
     case
 }
 
 /// A commit that changes nothing but the audit trail and the outbox.
 pub fn side_commit(events: Vec<EventDraft>, outbox: Vec<OutboxDraft>) -> Commit {
-    Commit { case: CaseWrite::None, messages: vec![], events, outbox, idempotency: None }
+    Commit {
+        case: CaseWrite::None,
+        messages: vec![],
+        events,
+        outbox,
+        idempotency: None,
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -285,7 +352,15 @@ pub async fn wait_outbox(store: &Arc<dyn Store>, after: OutboxPos, n: usize) -> 
 /// marker is readable by then, so the returned feed (from the start) is complete up to it.
 pub async fn feed_through_marker(store: &Arc<dyn Store>, marker: &str) -> Vec<OutboxRow> {
     let c: Committed = store
-        .commit(side_commit(vec![], vec![draft(marker, None, serde_json::json!({ "marker": marker }), None)]))
+        .commit(side_commit(
+            vec![],
+            vec![draft(
+                marker,
+                None,
+                serde_json::json!({ "marker": marker }),
+                None,
+            )],
+        ))
         .await
         .expect("committing a marker");
     assert_eq!(c.outbox_seqs.len(), 1);
@@ -295,7 +370,10 @@ pub async fn feed_through_marker(store: &Arc<dyn Store>, marker: &str) -> Vec<Ou
         if rows.iter().any(|r| r.topic == marker) {
             return rows;
         }
-        assert!(tokio::time::Instant::now() < deadline, "marker {marker} never became readable in the outbox");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "marker {marker} never became readable in the outbox"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

@@ -1,0 +1,220 @@
+//! One typed configuration, read once: defaults, then a TOML file, then `SEBA_*`
+//! environment variables, then command-line flags. Secrets are wrapped so that
+//! `seba config show` and the logs never print them.
+//!
+//! Environment names follow the TOML path with `__` between levels:
+//! `SEBA_LISTEN`, `SEBA_DATABASE_URL`, `SEBA_APP__ORG_NAME`, `SEBA_SMS__URL`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+
+use seba_app::AppSettings;
+use seba_app::settings::Secret;
+use seba_channels::email::EmailSettings;
+use seba_channels::sms::SmsSettings;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// Where the SQLite database (and the generated pepper) live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL; empty for the embedded SQLite store.
+    pub database_url: Secret,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// Mark session cookies Secure (behind TLS).
+    pub secure_cookies: bool,
+    pub login_per_minute: u32,
+    pub public_per_minute: u32,
+    pub app: AppSettings,
+    pub sms: SmsSettings,
+    pub email: EmailSettings,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./seba-data"),
+            database_url: Secret::default(),
+            log_format: "text".into(),
+            secure_cookies: false,
+            login_per_minute: 10,
+            public_per_minute: 60,
+            app: AppSettings::default(),
+            sms: SmsSettings::default(),
+            email: EmailSettings::default(),
+        }
+    }
+}
+
+/// Parse an environment value as a TOML scalar or array where it is one, else a string.
+fn env_value(raw: &str) -> toml::Value {
+    match toml::from_str::<toml::Table>(&format!("v = {raw}")) {
+        Ok(mut t) => t
+            .remove("v")
+            .unwrap_or_else(|| toml::Value::String(raw.into())),
+        Err(_) => toml::Value::String(raw.into()),
+    }
+}
+
+fn set_path(table: &mut toml::Table, path: &[String], value: toml::Value) {
+    match path {
+        [] => {}
+        [last] => {
+            table.insert(last.clone(), value);
+        }
+        [first, rest @ ..] => {
+            let entry = table
+                .entry(first.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if !entry.is_table() {
+                *entry = toml::Value::Table(toml::Table::new());
+            }
+            if let toml::Value::Table(t) = entry {
+                set_path(t, rest, value);
+            }
+        }
+    }
+}
+
+impl Config {
+    /// Load from `file` (or `SEBA_CONFIG`, or `<data_dir>/seba.toml` if present) and the environment.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Config> {
+        let env: Vec<(String, String)> = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("SEBA_"))
+            .collect();
+        let mut table = toml::Table::new();
+        let file = file.map(Path::to_path_buf).or_else(|| {
+            env.iter()
+                .find(|(k, _)| k == "SEBA_CONFIG")
+                .map(|(_, v)| PathBuf::from(v))
+        });
+        if let Some(path) = &file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading config file {}", path.display()))?;
+            table = toml::from_str(&text)
+                .with_context(|| format!("parsing config file {}", path.display()))?;
+        }
+        for (k, v) in &env {
+            let name = &k["SEBA_".len()..];
+            if matches!(name, "CONFIG" | "LOG" | "TEST_DATABASE_URL") {
+                continue;
+            }
+            let path: Vec<String> = name.split("__").map(|p| p.to_ascii_lowercase()).collect();
+            set_path(&mut table, &path, env_value(v));
+        }
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .context("configuration")?;
+        Ok(config)
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        let u = self.database_url.expose();
+        u.starts_with("postgres://") || u.starts_with("postgresql://")
+    }
+
+    pub fn store_url(&self) -> String {
+        if self.database_url.is_empty() {
+            self.data_dir.join("seba.db").display().to_string()
+        } else {
+            self.database_url.expose().to_string()
+        }
+    }
+
+    /// Make sure a pepper is set: SQLite deployments get one generated once and kept in
+    /// the data directory; PostgreSQL deployments must configure the same one on every node.
+    pub fn ensure_pepper(&mut self) -> anyhow::Result<()> {
+        if !self.app.pepper.is_empty() {
+            return Ok(());
+        }
+        if self.is_postgres() {
+            bail!("set SEBA_APP__PEPPER (the same secret on every node) when using PostgreSQL");
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
+        let path = self.data_dir.join("pepper");
+        let pepper = match std::fs::read_to_string(&path) {
+            Ok(p) => p.trim().to_string(),
+            Err(_) => {
+                use seba_app::random::Random;
+                let p = seba_app::random::OsRandom.token(32);
+                write_private(&path, &p)?;
+                p
+            }
+        };
+        self.app.pepper = Secret::new(pepper);
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("creating {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_file_and_nests() {
+        let dir = std::env::temp_dir().join(format!("seba-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("seba.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\n[app]\norg_name = \"bKash\"\n",
+        )
+        .unwrap();
+        let env = vec![
+            ("SEBA_APP__REOPEN_WINDOW_DAYS".to_string(), "14".to_string()),
+            (
+                "SEBA_DATABASE_URL".to_string(),
+                "postgres://u:secret@db/seba".to_string(),
+            ),
+            ("SEBA_SMS__SENDER".to_string(), "01234".to_string()),
+            ("HOME".to_string(), "/root".to_string()),
+        ];
+        let c = Config::load(Some(&file), env).unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.app.org_name, "bKash");
+        assert_eq!(c.app.reopen_window_days, 14);
+        assert_eq!(c.sms.sender, "01234");
+        assert!(c.is_postgres());
+        let shown = toml::to_string(&c).unwrap();
+        assert!(!shown.contains("secret"), "{shown}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err =
+            Config::load(None, vec![("SEBA_LISTN".to_string(), "x".to_string())]).unwrap_err();
+        assert!(format!("{err:#}").contains("listn"), "{err:#}");
+    }
+}
