@@ -93,12 +93,15 @@ impl Caller {
     }
 }
 
+/// Renders the response remembered under an idempotency key, from the committed case.
+pub type Render = Box<dyn FnOnce(&Case, &Committed) -> StoredResponse + Send>;
+
 /// An idempotency key and how to render the response to remember under it.
 pub struct Idem {
     pub scope: String,
     pub key: String,
     pub request_hash: String,
-    pub render: Box<dyn FnOnce(&Case, &Committed) -> StoredResponse + Send>,
+    pub render: Render,
 }
 
 impl std::fmt::Debug for Idem {
@@ -232,12 +235,7 @@ impl App {
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        if !self
-            .settings
-            .attachment_types
-            .iter()
-            .any(|t| *t == declared)
-        {
+        if !self.settings.attachment_types.contains(&declared) {
             return Err(AppError::Attachment(format!(
                 "type `{declared}` is not accepted"
             )));

@@ -27,9 +27,10 @@ pub struct Adapters {
     pub email: Option<Arc<dyn Mailer>>,
 }
 
-/// Backoff after `attempts` tries: 30 s, 1 min, 2 min … capped at an hour.
+/// Backoff after `attempts` tries (counted when a delivery is claimed, so the first
+/// failure has attempts = 1): 30 s, 1 min, 2 min … capped at an hour.
 pub fn backoff(attempts: i32) -> SignedDuration {
-    let secs = 30i64.saturating_mul(1i64 << attempts.clamp(0, 10));
+    let secs = 30i64.saturating_mul(1i64 << (attempts - 1).clamp(0, 10));
     SignedDuration::from_secs(secs.min(3600))
 }
 
@@ -112,9 +113,9 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_caps() {
-        assert_eq!(backoff(0).as_secs(), 30);
-        assert_eq!(backoff(1).as_secs(), 60);
-        assert_eq!(backoff(3).as_secs(), 240);
+        assert_eq!(backoff(1).as_secs(), 30);
+        assert_eq!(backoff(2).as_secs(), 60);
+        assert_eq!(backoff(4).as_secs(), 240);
         assert_eq!(backoff(20).as_secs(), 3600);
     }
 }

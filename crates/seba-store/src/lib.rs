@@ -114,6 +114,12 @@ pub trait AuditStore: Send + Sync {
     async fn audit_page(&self, after: Option<(String, i64)>, limit: u32)
     -> Result<Vec<AuditEvent>>;
     async fn audit_events(&self, subject: &str) -> Result<Vec<AuditEvent>>;
+    /// Each chain's recorded head (subject, seq, hash), in subject order after `after`.
+    async fn audit_heads(
+        &self,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<Vec<(String, i64, String)>>;
 }
 
 /// The ordered change feed, its consumers' cursors, and outbound deliveries.

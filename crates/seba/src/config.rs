@@ -106,7 +106,10 @@ impl Config {
         }
         for (k, v) in &env {
             let name = &k["SEBA_".len()..];
-            if matches!(name, "CONFIG" | "LOG" | "TEST_DATABASE_URL") {
+            if matches!(
+                name,
+                "CONFIG" | "LOG" | "TEST_DATABASE_URL" | "NEW_PASSWORD"
+            ) {
                 continue;
             }
             let path: Vec<String> = name.split("__").map(|p| p.to_ascii_lowercase()).collect();

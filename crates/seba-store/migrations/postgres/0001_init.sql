@@ -95,6 +95,14 @@ CREATE TABLE audit_events (
     PRIMARY KEY (subject, seq)
 );
 
+-- The newest event of each chain: what a chain's end must match, so that deleting the
+-- newest events is caught too.
+CREATE TABLE audit_heads (
+    subject TEXT PRIMARY KEY,
+    seq     BIGINT NOT NULL,
+    hash    TEXT NOT NULL
+);
+
 CREATE TABLE outbox (
     seq        BIGSERIAL PRIMARY KEY,
     tx         BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),

@@ -95,6 +95,14 @@ CREATE TABLE audit_events (
     PRIMARY KEY (subject, seq)
 ) STRICT;
 
+-- The newest event of each chain: what a chain's end must match, so that deleting the
+-- newest events is caught too.
+CREATE TABLE audit_heads (
+    subject TEXT PRIMARY KEY,
+    seq     INTEGER NOT NULL,
+    hash    TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE outbox (
     seq        INTEGER PRIMARY KEY AUTOINCREMENT,
     tx         INTEGER NOT NULL DEFAULT 0,

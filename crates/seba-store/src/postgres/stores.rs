@@ -140,7 +140,7 @@ async fn append_event(tx: &Tx<'_>, draft: EventDraft) -> Result<()> {
     .await?;
     let last = tx
         .query_opt(
-            "SELECT seq, hash FROM audit_events WHERE subject = $1 ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, hash FROM audit_heads WHERE subject = $1",
             &[&draft.subject],
         )
         .await?;
@@ -167,6 +167,12 @@ async fn append_event(tx: &Tx<'_>, draft: EventDraft) -> Result<()> {
             &e.prev_hash,
             &e.hash,
         ],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO audit_heads (subject, seq, hash) VALUES ($1, $2, $3)
+         ON CONFLICT (subject) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        &[&e.subject, &e.seq, &e.hash],
     )
     .await?;
     Ok(())
@@ -492,6 +498,24 @@ impl AuditStore for PgStore {
             )
             .await?;
         rows.iter().map(audit).collect()
+    }
+
+    async fn audit_heads(
+        &self,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<Vec<(String, i64, String)>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT subject, seq, hash FROM audit_heads WHERE subject > $1 ORDER BY subject LIMIT $2",
+                &[&after.unwrap_or_default(), &i64::from(limit)],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
     }
 
     async fn audit_events(&self, subject: &str) -> Result<Vec<AuditEvent>> {

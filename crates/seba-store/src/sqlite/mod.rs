@@ -24,8 +24,10 @@ use crate::{Result, StoreError};
 
 /// Most writes committed in one transaction.
 const MAX_BATCH: usize = 512;
-/// Case ids reserved from the counter at a time (one write per block, not per case).
-const ID_BLOCK: i64 = 64;
+/// Case ids reserved from the counter at a time: one durable write per block rather than
+/// per case, and every reservation makes all intake wait for a commit, so blocks are large.
+/// A restart skips the rest of a block; case numbers may have gaps, never repeats.
+const ID_BLOCK: i64 = 1000;
 
 type Finish = Box<dyn FnOnce(Result<()>) + Send>;
 type Job = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
@@ -203,13 +205,12 @@ fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
         let outcome = (|| -> rusqlite::Result<()> {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for job in batch.drain(..) {
-                tx.execute_batch("SAVEPOINT job")?;
+                tx.prepare_cached("SAVEPOINT job")?.execute([])?;
                 let (ok, finish) = job(&tx);
-                if ok {
-                    tx.execute_batch("RELEASE job")?;
-                } else {
-                    tx.execute_batch("ROLLBACK TO job; RELEASE job")?;
+                if !ok {
+                    tx.prepare_cached("ROLLBACK TO job")?.execute([])?;
                 }
+                tx.prepare_cached("RELEASE job")?.execute([])?;
                 finishes.push(finish);
             }
             tx.commit()

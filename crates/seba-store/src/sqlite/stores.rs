@@ -61,9 +61,7 @@ fn update_case(c: &Connection, case: &Case, expected: i64) -> Result<()> {
 
 fn append_event(c: &Connection, draft: EventDraft) -> Result<()> {
     let last: Option<(i64, String)> = c
-        .prepare_cached(
-            "SELECT seq, hash FROM audit_events WHERE subject = ?1 ORDER BY seq DESC LIMIT 1",
-        )?
+        .prepare_cached("SELECT seq, hash FROM audit_heads WHERE subject = ?1")?
         .query_row([&draft.subject], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev) = last
@@ -85,6 +83,11 @@ fn append_event(c: &Connection, draft: EventDraft) -> Result<()> {
         e.prev_hash,
         e.hash
     ])?;
+    c.prepare_cached(
+        "INSERT INTO audit_heads (subject, seq, hash) VALUES (?1, ?2, ?3)
+         ON CONFLICT (subject) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+    )?
+    .execute(params![e.subject, e.seq, e.hash])?;
     Ok(())
 }
 
@@ -311,6 +314,21 @@ impl AuditStore for SqliteStore {
             ))?;
             let rows = stmt.query_map(params![subject, seq, limit], audit_row)?;
             audit_rows(rows)
+        })
+        .await
+    }
+
+    async fn audit_heads(
+        &self,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<Vec<(String, i64, String)>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT subject, seq, hash FROM audit_heads WHERE subject > ?1 ORDER BY subject LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![after.unwrap_or_default(), limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
         .await
     }

@@ -54,9 +54,9 @@ pub async fn create(
     staff.require(Permission::WorkCases)?;
     let hash = request_fingerprint("POST", "/api/v1/cases", &body);
     let scope = scope(&staff);
-    if let Some(r) = replay(&state, &scope, &key, &hash).await? {
-        return Ok(r);
-    }
+    // No look-up before the work: the key's unique row is written in the case's own
+    // transaction, so a repeat loses there and is answered from the first request's record
+    // (saving a read on every intake).
     let req: NewCaseRequest = json_body(&headers, &body)?;
     let input = NewCaseInput {
         channel: Some(req.channel.unwrap_or(Channel::Api)),
@@ -201,7 +201,16 @@ fn filter_from(
                         .to_string(),
                 )
             }
-            "email" => f.email = Some(v.to_lowercase()),
+            "email" => {
+                f.email = Some(
+                    seba_core::contact::Email::parse(v)
+                        .map_err(|e| {
+                            ApiError::invalid("email", seba_core::bilingual::Explain::explain(&e))
+                        })?
+                        .as_str()
+                        .to_string(),
+                )
+            }
             "tag" => f.tag = Some(v.to_lowercase()),
             "cursor" => {
                 page.before = Some(CaseId(v.parse().map_err(|_| {
