@@ -29,8 +29,9 @@ use seba_store::{
 
 use crate::{App, AppError};
 
-/// How many times a command without an expected version retries after losing a race.
-const RETRIES: usize = 5;
+/// How many times a command without an expected version reloads and retries after losing
+/// a race (each round, one of the racing writers wins, so this bounds a pile-up of 32).
+const RETRIES: usize = 32;
 
 /// A new case, as any channel delivers it (already decoded, not yet checked).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -94,7 +95,8 @@ impl Caller {
 }
 
 /// Renders the response remembered under an idempotency key, from the committed case.
-pub type Render = Box<dyn FnOnce(&Case, &Committed) -> StoredResponse + Send>;
+/// It may run more than once (a lost race is retried), so it is `Fn` and shareable.
+pub type Render = std::sync::Arc<dyn Fn(&Case, &Committed) -> StoredResponse + Send + Sync>;
 
 /// An idempotency key and how to render the response to remember under it.
 pub struct Idem {
@@ -112,14 +114,14 @@ impl std::fmt::Debug for Idem {
     }
 }
 
-fn hook(idem: Option<Idem>, case: &Case) -> Option<IdempotencyHook> {
+fn hook(idem: Option<&Idem>, case: &Case) -> Option<IdempotencyHook> {
     idem.map(|i| {
         let case = case.clone();
-        let render = i.render;
+        let render = i.render.clone();
         IdempotencyHook {
-            scope: i.scope,
-            key: i.key,
-            request_hash: i.request_hash,
+            scope: i.scope.clone(),
+            key: i.key.clone(),
+            request_hash: i.request_hash.clone(),
             build: Box::new(move |c: &Committed| render(&case, c)),
         }
     })
@@ -365,7 +367,7 @@ impl App {
                 payload: json!({ "case_id": id.0, "number": CaseNumber::from_id(id).to_string(), "days": days }),
                 message_index: Some(0),
             }],
-            idempotency: hook(idem, &case),
+            idempotency: hook(idem.as_ref(), &case),
             case: CaseWrite::Insert(case.clone()),
         };
         let committed = self.store.commit(commit).await.map_err(map_commit_err)?;
@@ -402,16 +404,19 @@ impl App {
     }
 
     /// Load, change with `f`, commit; retry on a lost race unless the caller pinned a version.
+    /// The idempotency record, if any, is written in the same transaction as the change, so
+    /// a retried request either finds the first answer or makes the change — never both.
     async fn update<F>(
         &self,
         id: CaseId,
         expected: Option<i64>,
+        idem: Option<&Idem>,
         mut f: F,
     ) -> Result<(Case, Committed), AppError>
     where
         F: FnMut(&Case, &mut Commit) -> Result<Option<Case>, AppError>,
     {
-        for attempt in 0..RETRIES {
+        for _ in 0..RETRIES {
             let before = self.store.case(id).await?.ok_or(AppError::CaseNotFound)?;
             if let Some(v) = expected
                 && v != before.version
@@ -427,26 +432,26 @@ impl App {
                 outbox: vec![],
                 idempotency: None,
             };
-            let after = f(&before, &mut commit)?;
-            if let Some(mut after) = after {
-                after.version = before.version + 1;
-                commit.case = CaseWrite::Update {
-                    case: after.clone(),
-                    expected_version: before.version,
-                };
-                match self.store.commit(commit).await {
-                    Ok(c) => return Ok((after, c)),
-                    Err(StoreError::Conflict { current })
-                        if expected.is_none() && attempt + 1 < RETRIES =>
-                    {
-                        tracing::debug!(case = id.0, current, "lost an update race; retrying");
-                        continue;
-                    }
-                    Err(e) => return Err(map_commit_err(e)),
+            let after = match f(&before, &mut commit)? {
+                Some(mut after) => {
+                    after.version = before.version + 1;
+                    commit.case = CaseWrite::Update {
+                        case: after.clone(),
+                        expected_version: before.version,
+                    };
+                    after
                 }
-            } else {
-                let c = self.store.commit(commit).await.map_err(map_commit_err)?;
-                return Ok((before, c));
+                None => before.clone(),
+            };
+            commit.idempotency = hook(idem, &after);
+            match self.store.commit(commit).await {
+                Ok(c) => return Ok((after, c)),
+                Err(StoreError::Conflict { current }) if expected.is_none() => {
+                    tracing::debug!(case = id.0, current, "lost an update race; retrying");
+                    tokio::task::yield_now().await;
+                }
+                Err(StoreError::Conflict { current }) => return Err(AppError::Stale { current }),
+                Err(e) => return Err(map_commit_err(e)),
             }
         }
         Err(AppError::Store(StoreError::Conflict { current: -1 }))
@@ -474,8 +479,7 @@ impl App {
         let snap = self.snapshot().await?;
         let policy = self.settings.lifecycle();
         let now = self.now();
-        let mut idem = idem;
-        self.update(id, expected, |before, commit| {
+        self.update(id, expected, idem.as_ref(), |before, commit| {
             if let Some(into) = before.merged_into {
                 return Err(AppError::Merged(CaseNumber::from_id(into)));
             }
@@ -531,9 +535,6 @@ impl App {
                 payload: json!({ "case_id": id.0 }),
                 message_index: Some(0),
             });
-            if let Some(i) = idem.take() {
-                commit.idempotency = hook(Some(i), &after);
-            }
             Ok(Some(after))
         })
         .await
@@ -546,6 +547,7 @@ impl App {
         action: Action,
         caller: Caller,
         expected: Option<i64>,
+        idem: Option<Idem>,
     ) -> Result<Case, AppError> {
         if !caller.can(Permission::WorkCases) {
             return Err(AppError::Forbidden("work cases"));
@@ -554,7 +556,7 @@ impl App {
         let policy = self.settings.lifecycle();
         let now = self.now();
         let (case, _) = self
-            .update(id, expected, |before, commit| {
+            .update(id, expected, idem.as_ref(), |before, commit| {
                 let mut after = before.clone();
                 let targets = snap.targets(&after.category, after.priority);
                 lifecycle::apply(&mut after, action, now, &policy, &snap.calendar, &targets)?;
@@ -584,6 +586,7 @@ impl App {
         a: Assignment,
         caller: Caller,
         expected: Option<i64>,
+        idem: Option<Idem>,
     ) -> Result<Case, AppError> {
         if !caller.can(Permission::WorkCases) {
             return Err(AppError::Forbidden("work cases"));
@@ -606,7 +609,7 @@ impl App {
         }
         let now = self.now();
         let (case, _) = self
-            .update(id, expected, |before, commit| {
+            .update(id, expected, idem.as_ref(), |before, commit| {
                 if let Some(None) = a.assignee
                     && before.assignee.is_some()
                     && before.assignee.map(Actor::User) != Some(caller.actor)
@@ -645,6 +648,7 @@ impl App {
         patch: CasePatch,
         caller: Caller,
         expected: Option<i64>,
+        idem: Option<Idem>,
     ) -> Result<Case, AppError> {
         if !caller.can(Permission::WorkCases) {
             return Err(AppError::Forbidden("work cases"));
@@ -665,7 +669,7 @@ impl App {
         };
         let now = self.now();
         let (case, _) = self
-            .update(id, expected, |before, commit| {
+            .update(id, expected, idem.as_ref(), |before, commit| {
                 let mut after = before.clone();
                 if let Some(p) = patch.priority {
                     after.priority = p;
@@ -705,6 +709,7 @@ impl App {
         into: CaseId,
         caller: Caller,
         expected: Option<i64>,
+        idem: Option<Idem>,
     ) -> Result<Case, AppError> {
         if !caller.can(Permission::WorkCases) {
             return Err(AppError::Forbidden("work cases"));
@@ -712,7 +717,7 @@ impl App {
         let target = self.store.case(into).await?.ok_or(AppError::CaseNotFound)?;
         let now = self.now();
         let (case, _) = self
-            .update(dup, expected, |before, commit| {
+            .update(dup, expected, idem.as_ref(), |before, commit| {
                 let mut after = before.clone();
                 lifecycle::merge(&mut after, &target, now)?;
                 commit

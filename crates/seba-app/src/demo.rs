@@ -267,6 +267,7 @@ impl App {
                     },
                     staff,
                     None,
+                    None,
                 )
                 .await?;
                 let reply = if subject.is_ascii() {
@@ -288,7 +289,7 @@ impl App {
                 .await?;
                 match i % 6 {
                     0 => {
-                        demo.transition(case.id, Action::PendCustomer, staff, None)
+                        demo.transition(case.id, Action::PendCustomer, staff, None, None)
                             .await?;
                     }
                     1 | 2 => {
@@ -304,7 +305,7 @@ impl App {
                             None,
                         )
                         .await?;
-                        demo.transition(case.id, Action::Resolve, staff, None)
+                        demo.transition(case.id, Action::Resolve, staff, None, None)
                             .await?;
                         if i % 6 == 2 {
                             demo.transition(
@@ -312,12 +313,13 @@ impl App {
                                 Action::Close,
                                 Caller::staff(supervisor, Role::Supervisor),
                                 None,
+                                None,
                             )
                             .await?;
                         }
                     }
                     3 => {
-                        demo.transition(case.id, Action::PendThirdParty, staff, None)
+                        demo.transition(case.id, Action::PendThirdParty, staff, None, None)
                             .await?;
                     }
                     _ => {}

@@ -18,7 +18,7 @@ use seba_core::ids::{CaseId, CaseNumber};
 use seba_store::{CaseWrite, Challenge, Commit, OutboxDraft, StoredMessage};
 
 use crate::accounts::secret_eq;
-use crate::cases::{AttachmentInput, Caller, MessageInput};
+use crate::cases::{AttachmentInput, Caller, Idem, MessageInput};
 use crate::{App, AppError};
 
 #[derive(Debug, Clone, Serialize)]
@@ -177,26 +177,23 @@ impl App {
         })
     }
 
-    /// A customer's reply to their own case, with a view pass.
+    /// A customer's reply to their own case (the caller checked the view pass).
     pub async fn customer_reply(
         &self,
         id: CaseId,
         body: &str,
         attachments: Vec<AttachmentInput>,
-    ) -> Result<PublicCase, AppError> {
-        self.add_message(
-            id,
-            MessageInput {
-                kind: MessageKind::Inbound,
-                body: body.into(),
-                attachments,
-            },
-            Caller::customer(),
-            None,
-            None,
-        )
-        .await?;
-        self.public_case(id).await
+        idem: Option<Idem>,
+    ) -> Result<Case, AppError> {
+        let input = MessageInput {
+            kind: MessageKind::Inbound,
+            body: body.into(),
+            attachments,
+        };
+        Ok(self
+            .add_message(id, input, Caller::customer(), None, idem)
+            .await?
+            .0)
     }
 
     /// The SLA promise in plain words, in both languages.

@@ -103,7 +103,8 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".into());
-    let mut res = next.run(req).await;
+    let res = next.run(req).await;
+    let mut res = as_problem(res).await;
     let status = res.status().as_u16();
     let secs = start.elapsed().as_secs_f64();
     state.metrics.observe(
@@ -134,4 +135,72 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// Errors raised by the framework itself (a wrong method, an unreadable path parameter, a
+/// body over the limit) come as plain text; give them the same problem+json shape, in
+/// both languages, as every other error.
+async fn as_problem(res: Response) -> Response {
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if status.as_u16() < 400 || is_problem {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    use seba_core::Bilingual as B;
+    let (slug, title, detail) = match status.as_u16() {
+        405 => (
+            "method-not-allowed",
+            B::new("এই পদ্ধতি চলে না", "Method not allowed"),
+            B::new(
+                "এই ঠিকানায় এই HTTP পদ্ধতি চলে না",
+                "This HTTP method is not allowed here",
+            ),
+        ),
+        413 => (
+            "too-large",
+            B::new("অনুরোধ খুব বড়", "Request too large"),
+            B::new(
+                "অনুরোধের আকার সীমা ছাড়িয়েছে",
+                "The request body is larger than allowed",
+            ),
+        ),
+        415 => (
+            "unsupported-media-type",
+            B::new("ভুল ধরনের তথ্য", "Unsupported media type"),
+            B::new("সঠিক Content-Type পাঠান", "Send the right Content-Type"),
+        ),
+        400 => (
+            "bad-request",
+            B::new("অনুরোধটি সঠিক নয়", "Bad request"),
+            B::new(
+                format!("অনুরোধটি সঠিক নয়: {text}"),
+                if text.is_empty() {
+                    "Bad request".to_string()
+                } else {
+                    text
+                },
+            ),
+        ),
+        _ => (
+            "error",
+            B::new("ত্রুটি", status.canonical_reason().unwrap_or("Error")),
+            B::new(
+                "অনুরোধটি সম্পন্ন করা যায়নি",
+                status.canonical_reason().unwrap_or("Error").to_string(),
+            ),
+        ),
+    };
+    let mut e = error::ApiError::new(status, slug, title, detail);
+    for (k, v) in &parts.headers {
+        if k == header::ALLOW || k == header::RETRY_AFTER || k == header::WWW_AUTHENTICATE {
+            e = e.with_header(k.clone(), v.clone());
+        }
+    }
+    axum::response::IntoResponse::into_response(e)
 }

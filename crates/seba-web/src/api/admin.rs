@@ -267,11 +267,20 @@ pub struct HolidayRequest {
 pub async fn put_holidays(
     State(state): State<AppState>,
     staff: Staff,
-    Path(year): Path<i16>,
+    Path(year): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Vec<Holiday>>, ApiError> {
     staff.require(Permission::Supervise)?;
+    let year: i16 = match year.trim().parse::<i16>() {
+        Ok(y) if (2000..=2100).contains(&y) => y,
+        _ => {
+            return Err(ApiError::invalid(
+                "year",
+                Bilingual::new("সাল ২০০০–২১০০", "year must be 2000–2100"),
+            ));
+        }
+    };
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::invalid(
             "year",
@@ -455,6 +464,7 @@ pub async fn verify_audit(
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SmsQuery {
     pub to: Option<String>,
 }

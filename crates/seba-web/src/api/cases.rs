@@ -2,6 +2,7 @@
 //! page's data, messages, lifecycle moves, routing, merge, and the case's audit trail.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -20,7 +21,7 @@ use seba_core::staff::Permission;
 use seba_store::{CaseFilter, PageRequest, SlaFilter};
 
 use super::views::*;
-use super::{case_id, json_body, remember, replay, replay_after_race, stored};
+use super::{case_id, json_body, replay, stored};
 use crate::error::{ApiError, Problem, etag};
 use crate::extract::{IdempotencyKey, IfMatch, Staff};
 use crate::state::AppState;
@@ -53,10 +54,9 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     staff.require(Permission::WorkCases)?;
     let hash = request_fingerprint("POST", "/api/v1/cases", &body);
-    let scope = scope(&staff);
-    // No look-up before the work: the key's unique row is written in the case's own
-    // transaction, so a repeat loses there and is answered from the first request's record
-    // (saving a read on every intake).
+    // No look-up before the work: the key's row is written in the case's own transaction,
+    // so a repeat loses there and is answered from the first request's record (this saves
+    // a read on every intake).
     let req: NewCaseRequest = json_body(&headers, &body)?;
     let input = NewCaseInput {
         channel: Some(req.channel.unwrap_or(Channel::Api)),
@@ -75,31 +75,69 @@ pub async fn create(
             .map(AttachmentRequest::into_input)
             .collect(),
     };
+    let app = state.app.clone();
+    let caller = staff.caller();
+    with_idempotency(
+        &state,
+        scope(&staff),
+        key,
+        hash,
+        false,
+        StatusCode::CREATED,
+        |idem| async move { Ok(app.create_case(input, caller, idem).await?.0) },
+    )
+    .await
+}
+
+/// Run a case command with its `Idempotency-Key`: the first answer is remembered in the
+/// command's own transaction; a repeat (before, during or after) gets that answer.
+/// `pre_read` looks the key up before doing any work (cheaper for commands that would fail
+/// on a repeat, like a second "resolve").
+pub(crate) async fn with_idempotency<F, Fut>(
+    state: &AppState,
+    scope: String,
+    key: Option<String>,
+    hash: String,
+    pre_read: bool,
+    status: StatusCode,
+    run: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(Option<Idem>) -> Fut,
+    Fut: std::future::Future<Output = Result<seba_core::case::Case, ApiError>>,
+{
+    if pre_read && let Some(r) = replay(state, &scope, &key, &hash).await? {
+        return Ok(r);
+    }
     let now = state.app.now();
     let idem = key.clone().map(|k| Idem {
         scope: scope.clone(),
         key: k,
         request_hash: hash.clone(),
-        render: Box::new({
+        render: Arc::new({
             let hash = hash.clone();
             move |case, _| {
                 let view = CaseView::new(case, now);
-                stored(StatusCode::CREATED, &view, case_headers(&view), &hash)
+                stored(status, &view, case_headers(&view), &hash)
             }
         }),
     });
-    match state.app.create_case(input, staff.caller(), idem).await {
-        Ok((case, _)) => {
+    match run(idem).await {
+        Ok(case) => {
             let view = CaseView::new(&case, now);
             Ok(super::respond(&stored(
-                StatusCode::CREATED,
+                status,
                 &view,
                 case_headers(&view),
                 &hash,
             )))
         }
-        Err(AppError::IdempotencyRace) => replay_after_race(&state, &scope, &key, &hash).await,
-        Err(e) => Err(e.into()),
+        // A concurrent repeat may have won; if so its answer is ours.
+        Err(e) if key.is_some() => match replay(state, &scope, &key, &hash).await? {
+            Some(r) => Ok(r),
+            None => Err(e),
+        },
+        Err(e) => Err(e),
     }
 }
 
@@ -307,40 +345,14 @@ pub async fn patch(
         subject: req.subject,
         tags: req.tags,
     };
-    let case = state.app.patch(id, patch, staff.caller(), expected).await?;
+    let case = state
+        .app
+        .patch(id, patch, staff.caller(), expected, None)
+        .await?;
     Ok(case_response(
         StatusCode::OK,
         &CaseView::new(&case, state.app.now()),
     ))
-}
-
-/// Run a POST that updates a case, with idempotency kept beside the commit.
-async fn idempotent_update<F, Fut>(
-    state: &AppState,
-    staff: &Staff,
-    key: Option<String>,
-    path: &str,
-    body: &Bytes,
-    run: F,
-) -> Result<Response, ApiError>
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<(StatusCode, CaseView), ApiError>>,
-{
-    let hash = request_fingerprint("POST", path, body);
-    let scope = scope(staff);
-    if let Some(r) = replay(state, &scope, &key, &hash).await? {
-        return Ok(r);
-    }
-    let (status, view) = run().await?;
-    let s = stored(
-        status,
-        &view,
-        vec![(header::ETAG.to_string(), format!("\"{}\"", view.version))],
-        &hash,
-    );
-    remember(state, &scope, &key, &s).await;
-    Ok(super::respond(&s))
 }
 
 /// Add a reply, an internal note, or the customer's words taken by phone.
@@ -358,29 +370,7 @@ pub async fn add_message(
 ) -> Result<Response, ApiError> {
     let id = case_id(&number)?;
     let hash = request_fingerprint("POST", &format!("/api/v1/cases/{}/messages", id.0), &body);
-    let scope = scope(&staff);
-    if let Some(r) = replay(&state, &scope, &key, &hash).await? {
-        return Ok(r);
-    }
     let req: MessageRequest = json_body(&headers, &body)?;
-    let now = state.app.now();
-    let idem = key.clone().map(|k| Idem {
-        scope: scope.clone(),
-        key: k,
-        request_hash: hash.clone(),
-        render: Box::new({
-            let hash = hash.clone();
-            move |case, _| {
-                let view = CaseView::new(case, now);
-                stored(
-                    StatusCode::CREATED,
-                    &view,
-                    vec![(header::ETAG.to_string(), format!("\"{}\"", view.version))],
-                    &hash,
-                )
-            }
-        }),
-    });
     let input = MessageInput {
         kind: req.kind,
         body: req.body,
@@ -390,18 +380,17 @@ pub async fn add_message(
             .map(AttachmentRequest::into_input)
             .collect(),
     };
-    match state
-        .app
-        .add_message(id, input, staff.caller(), expected, idem)
-        .await
-    {
-        Ok((case, _)) => Ok(case_response(
-            StatusCode::CREATED,
-            &CaseView::new(&case, now),
-        )),
-        Err(AppError::IdempotencyRace) => replay_after_race(&state, &scope, &key, &hash).await,
-        Err(e) => Err(e.into()),
-    }
+    let (app, caller) = (state.app.clone(), staff.caller());
+    with_idempotency(
+        &state,
+        scope(&staff),
+        key,
+        hash,
+        true,
+        StatusCode::CREATED,
+        |idem| async move { Ok(app.add_message(id, input, caller, expected, idem).await?.0) },
+    )
+    .await
 }
 
 /// Move a case through its lifecycle.
@@ -418,15 +407,26 @@ pub async fn transition(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let id = case_id(&number)?;
-    let path = format!("/api/v1/cases/{}/transitions", id.0);
-    idempotent_update(&state, &staff, key, &path, &body, || async {
-        let req: TransitionRequest = json_body(&headers, &body)?;
-        let case = state
-            .app
-            .transition(id, req.action, staff.caller(), expected)
-            .await?;
-        Ok((StatusCode::OK, CaseView::new(&case, state.app.now())))
-    })
+    let hash = request_fingerprint(
+        "POST",
+        &format!("/api/v1/cases/{}/transitions", id.0),
+        &body,
+    );
+    let req: TransitionRequest = json_body(&headers, &body)?;
+    let (app, caller) = (state.app.clone(), staff.caller());
+    with_idempotency(
+        &state,
+        scope(&staff),
+        key,
+        hash,
+        true,
+        StatusCode::OK,
+        |idem| async move {
+            Ok(app
+                .transition(id, req.action, caller, expected, idem)
+                .await?)
+        },
+    )
     .await
 }
 
@@ -444,16 +444,22 @@ pub async fn assign(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let id = case_id(&number)?;
-    let path = format!("/api/v1/cases/{}/assignment", id.0);
-    idempotent_update(&state, &staff, key, &path, &body, || async {
-        let req: AssignRequest = json_body(&headers, &body)?;
-        let a = Assignment {
-            queue: req.queue,
-            assignee: req.assignee.map(|a| a.map(UserId)),
-        };
-        let case = state.app.assign(id, a, staff.caller(), expected).await?;
-        Ok((StatusCode::OK, CaseView::new(&case, state.app.now())))
-    })
+    let hash = request_fingerprint("POST", &format!("/api/v1/cases/{}/assignment", id.0), &body);
+    let req: AssignRequest = json_body(&headers, &body)?;
+    let a = Assignment {
+        queue: req.queue,
+        assignee: req.assignee.map(|a| a.map(UserId)),
+    };
+    let (app, caller) = (state.app.clone(), staff.caller());
+    with_idempotency(
+        &state,
+        scope(&staff),
+        key,
+        hash,
+        true,
+        StatusCode::OK,
+        |idem| async move { Ok(app.assign(id, a, caller, expected, idem).await?) },
+    )
     .await
 }
 
@@ -471,18 +477,24 @@ pub async fn merge(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let id = case_id(&number)?;
-    let path = format!("/api/v1/cases/{}/merge", id.0);
-    idempotent_update(&state, &staff, key, &path, &body, || async {
-        let req: MergeRequest = json_body(&headers, &body)?;
-        let into = case_id(&req.into).map_err(|_| {
-            ApiError::invalid(
-                "into",
-                Bilingual::new("সঠিক কেস নম্বর দিন", "Give a valid case number"),
-            )
-        })?;
-        let case = state.app.merge(id, into, staff.caller(), expected).await?;
-        Ok((StatusCode::OK, CaseView::new(&case, state.app.now())))
-    })
+    let hash = request_fingerprint("POST", &format!("/api/v1/cases/{}/merge", id.0), &body);
+    let req: MergeRequest = json_body(&headers, &body)?;
+    let into = case_id(&req.into).map_err(|_| {
+        ApiError::invalid(
+            "into",
+            Bilingual::new("সঠিক কেস নম্বর দিন", "Give a valid case number"),
+        )
+    })?;
+    let (app, caller) = (state.app.clone(), staff.caller());
+    with_idempotency(
+        &state,
+        scope(&staff),
+        key,
+        hash,
+        true,
+        StatusCode::OK,
+        |idem| async move { Ok(app.merge(id, into, caller, expected, idem).await?) },
+    )
     .await
 }
 

@@ -113,7 +113,7 @@ pub async fn complain(
         scope: SCOPE.into(),
         key: k,
         request_hash: hash.clone(),
-        render: Box::new({
+        render: std::sync::Arc::new({
             let hash = hash.clone();
             let accepted = accepted.clone();
             move |case, _| stored(StatusCode::CREATED, &accepted(case), vec![], &hash)
@@ -127,8 +127,23 @@ pub async fn complain(
             &hash,
         ))),
         Err(AppError::IdempotencyRace) => replay_after_race(&state, SCOPE, &key, &hash).await,
-        Err(e) => Err(e.into()),
+        Err(e) => Err(complaint_fields(e.into())),
     }
+}
+
+/// Name the complaint form's own fields in errors (the case's inner names differ).
+fn complaint_fields(mut e: ApiError) -> ApiError {
+    for f in &mut e.errors {
+        f.field = match f.field.as_str() {
+            "requester.msisdn" => "msisdn".into(),
+            "requester.email" => "email".into(),
+            "requester.name" => "name".into(),
+            "requester" => "msisdn".into(),
+            "body" => "description".into(),
+            other => other.to_string(),
+        };
+    }
+    e
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -277,9 +292,18 @@ pub struct PublicReply {
 }
 
 /// Reply to one's own case (this may reopen a recently resolved case).
+/// What a customer's reply returns (read the case again for the thread).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReplyAccepted {
+    pub number: String,
+    pub status: String,
+    #[schema(value_type = Object)]
+    pub promise: Bilingual,
+}
+
 #[utoipa::path(post, path = "/api/v1/public/cases/{number}/messages", tag = "customer", request_body = PublicReply,
     params(("number" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = PublicCaseView), (status = 401, body = Problem), (status = 409, body = Problem)), security(("view_token" = [])))]
+    responses((status = 201, body = ReplyAccepted), (status = 401, body = Problem), (status = 409, body = Problem)), security(("view_token" = [])))]
 pub async fn reply(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -300,19 +324,41 @@ pub async fn reply(
         return Ok(r);
     }
     let req: PublicReply = json_body(&headers, &body)?;
-    let view: PublicCaseView = state
+    let app = state.app.clone();
+    let accepted = move |case: &seba_core::case::Case| ReplyAccepted {
+        number: case.number().to_string(),
+        status: case.status.to_string(),
+        promise: app.promise(case),
+    };
+    let idem = key.clone().map(|k| Idem {
+        scope: scope.clone(),
+        key: k,
+        request_hash: hash.clone(),
+        render: std::sync::Arc::new({
+            let (hash, accepted) = (hash.clone(), accepted.clone());
+            move |case, _| stored(StatusCode::CREATED, &accepted(case), vec![], &hash)
+        }),
+    });
+    let attachments = req
+        .attachments
+        .into_iter()
+        .map(AttachmentRequest::into_input)
+        .collect();
+    match state
         .app
-        .customer_reply(
-            id,
-            &req.body,
-            req.attachments
-                .into_iter()
-                .map(AttachmentRequest::into_input)
-                .collect(),
-        )
-        .await?
-        .into();
-    let s = stored(StatusCode::CREATED, &view, vec![], &hash);
-    super::remember(&state, &scope, &key, &s).await;
-    Ok(super::respond(&s))
+        .customer_reply(id, &req.body, attachments, idem)
+        .await
+    {
+        Ok(case) => Ok(super::respond(&stored(
+            StatusCode::CREATED,
+            &accepted(&case),
+            vec![],
+            &hash,
+        ))),
+        Err(e) if key.is_some() => match replay(&state, &scope, &key, &hash).await? {
+            Some(r) => Ok(r),
+            None => Err(e.into()),
+        },
+        Err(e) => Err(e.into()),
+    }
 }

@@ -1,0 +1,23 @@
+//! HTTP API integration tests: the real router on a real socket, spoken to with reqwest.
+//!
+//! Each test gets a fresh store and server (see [`common`]). The key tests run on both
+//! engines: `sqlite_*` on a temporary file, `postgres_*` on a fresh schema of the server
+//! named by `SEBA_TEST_DATABASE_URL` (skipped with a note when unset, a failure when
+//! `CI=true`).
+//!
+//! ```text
+//! SEBA_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo test -p seba-web --tests
+//! ```
+
+#[macro_use]
+mod common;
+
+mod attachments;
+mod audit;
+mod auth;
+mod cases;
+mod concurrency;
+mod customer;
+mod docs;
+mod idempotency;
+mod ops;
