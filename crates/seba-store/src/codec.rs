@@ -289,31 +289,36 @@ fn case_list_branch(
     }
     if let Some(sla) = f.sla {
         let now = micros(f.now.unwrap_or_else(Timestamp::now));
-        let active = "status IN ('new', 'open', 'pending_customer', 'pending_third_party')";
+        // SLA states apply to active cases. When the statuses asked for are all active the
+        // extra predicate is left out: repeating it would hide the (queue, status, id)
+        // order from the planner and force a sort.
+        let active = if f.statuses.is_empty() || f.statuses.iter().any(|s| !s.is_active()) {
+            "status IN ('new', 'open', 'pending_customer', 'pending_third_party') AND"
+        } else {
+            ""
+        };
         match sla {
             SlaFilter::Paused => {
                 let t = bind(&mut ps, Param::Bool(true));
-                wh.push(format!("{active} AND sla_paused = {t}"));
+                wh.push(format!("{active} sla_paused = {t}"));
             }
             SlaFilter::Breached => {
                 let fa = bind(&mut ps, Param::Bool(false));
                 let n = bind(&mut ps, Param::I64(now));
-                wh.push(format!("{active} AND sla_paused = {fa} AND sla_due < {n}"));
+                wh.push(format!("{active} sla_paused = {fa} AND sla_due < {n}"));
             }
             SlaFilter::AtRisk => {
                 let fa = bind(&mut ps, Param::Bool(false));
                 let n1 = bind(&mut ps, Param::I64(now));
                 let n2 = bind(&mut ps, Param::I64(now));
                 wh.push(format!(
-                    "{active} AND sla_paused = {fa} AND sla_risk_at <= {n1} AND sla_due >= {n2}"
+                    "{active} sla_paused = {fa} AND sla_risk_at <= {n1} AND sla_due >= {n2}"
                 ));
             }
             SlaFilter::OnTrack => {
                 let fa = bind(&mut ps, Param::Bool(false));
                 let n = bind(&mut ps, Param::I64(now));
-                wh.push(format!(
-                    "{active} AND sla_paused = {fa} AND sla_risk_at > {n}"
-                ));
+                wh.push(format!("{active} sla_paused = {fa} AND sla_risk_at > {n}"));
             }
         }
     }

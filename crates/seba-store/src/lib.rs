@@ -204,6 +204,8 @@ pub trait Maintenance: Send + Sync {
     fn engine(&self) -> &'static str;
     /// Can the store answer right now? (for `/readyz`)
     async fn ping(&self) -> Result<()>;
+    /// Periodic upkeep (keep the query planner's statistics fresh); cheap when nothing is due.
+    async fn maintain(&self) -> Result<()>;
     /// A consistent copy of the whole store at `dest` (SQLite only).
     async fn backup(&self, dest: &std::path::Path) -> Result<()>;
 }

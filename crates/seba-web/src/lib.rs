@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(uploads)
         .merge(json)
+        .route("/", get(ops::index))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -58,4 +58,4 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// Routes served but deliberately not in the document (operations endpoints).
-pub const UNDOCUMENTED: &[&str] = &["/healthz", "/readyz", "/metrics", "/api/openapi.json"];
+pub const UNDOCUMENTED: &[&str] = &["/", "/healthz", "/readyz", "/metrics", "/api/openapi.json"];

@@ -68,6 +68,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let workers = vec![
         tokio::spawn(notifier::run(app.clone(), stop_rx.clone())),
         tokio::spawn(delivery::run(app.store.clone(), adapters, stop_rx.clone())),
+        tokio::spawn(maintain(app.clone(), stop_rx.clone())),
     ];
     let mut state = AppState::new(
         app.clone(),
@@ -98,6 +99,19 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         let _ = w.await;
     }
     Ok(())
+}
+
+/// Store upkeep once a minute.
+async fn maintain(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(e) = app.store.maintain().await {
+            tracing::warn!(error = %e, "store maintenance failed");
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -24,6 +24,8 @@ use crate::{Result, StoreError};
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    /// Case ids reserved from the sequence, handed out smallest first.
+    ids: std::sync::Arc<tokio::sync::Mutex<Vec<i64>>>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -71,7 +73,10 @@ impl PgStore {
             .max_size(32)
             .build()
             .map_err(|e| StoreError::Backend(format!("connection pool: {e}")))?;
-        let store = PgStore { pool };
+        let store = PgStore {
+            pool,
+            ids: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }

@@ -130,28 +130,55 @@ fn boxed(ps: Vec<Param>) -> Vec<Box<dyn ToSql + Sync + Send>> {
         .collect()
 }
 
-async fn append_event(tx: &Tx<'_>, draft: EventDraft) -> Result<()> {
-    // Serialise appends to one subject across transactions, so two writers never both
-    // take seq n+1 (the lock lasts until commit).
-    tx.execute(
-        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-        &[&draft.subject],
-    )
-    .await?;
-    let last = tx
-        .query_opt(
-            "SELECT seq, hash FROM audit_heads WHERE subject = $1",
-            &[&draft.subject],
-        )
-        .await?;
-    let (seq, prev) = last
-        .map(|r| (r.get::<_, i64>(0) + 1, r.get::<_, String>(1)))
-        .unwrap_or((1, GENESIS.to_string()));
+/// What is known about a subject's chain before appending to it in a transaction.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Chain {
+    /// The subject was created in this transaction: no events yet, nobody else can append.
+    New,
+    /// The subject's row is locked by this transaction (its UPDATE), which already keeps
+    /// other appenders out.
+    Locked,
+    /// Anything else: take a per-subject advisory lock first.
+    Open,
+}
+
+/// Append events, chaining each to its subject's head. `heads` carries heads written
+/// earlier in the same transaction.
+async fn append_event(
+    tx: &Tx<'_>,
+    draft: EventDraft,
+    chain: Chain,
+    heads: &mut std::collections::HashMap<String, (i64, String)>,
+) -> Result<()> {
+    let (seq, prev) = match heads.get(&draft.subject) {
+        Some((seq, hash)) => (seq + 1, hash.clone()),
+        None if chain == Chain::New => (1, GENESIS.to_string()),
+        None => {
+            if chain == Chain::Open {
+                // Serialise appends to one subject across transactions, so two writers
+                // never both take seq n+1 (the lock lasts until commit).
+                let lock = tx
+                    .prepare_cached("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .await?;
+                tx.execute(&lock, &[&draft.subject]).await?;
+            }
+            let head = tx
+                .prepare_cached("SELECT seq, hash FROM audit_heads WHERE subject = $1")
+                .await?;
+            tx.query_opt(&head, &[&draft.subject])
+                .await?
+                .map(|r| (r.get::<_, i64>(0) + 1, r.get::<_, String>(1)))
+                .unwrap_or((1, GENESIS.to_string()))
+        }
+    };
     let e = draft.seal(seq, &prev);
+    // The event and its chain's new head in one statement (one round trip).
     let stmt = tx
         .prepare_cached(
-            "INSERT INTO audit_events (subject, seq, at, actor, action, before, after, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "WITH ev AS (INSERT INTO audit_events (subject, seq, at, actor, action, before, after, prev_hash, hash)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9))
+             INSERT INTO audit_heads (subject, seq, hash) VALUES ($1, $2, $9)
+             ON CONFLICT (subject) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
         )
         .await?;
     tx.execute(
@@ -169,12 +196,7 @@ async fn append_event(tx: &Tx<'_>, draft: EventDraft) -> Result<()> {
         ],
     )
     .await?;
-    tx.execute(
-        "INSERT INTO audit_heads (subject, seq, hash) VALUES ($1, $2, $3)
-         ON CONFLICT (subject) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-        &[&e.subject, &e.seq, &e.hash],
-    )
-    .await?;
+    heads.insert(e.subject, (e.seq, e.hash));
     Ok(())
 }
 
@@ -292,8 +314,18 @@ async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
             .await?;
         out.message_ids.push(MessageId(row.get(0)));
     }
+    let written = match &commit.case {
+        CaseWrite::None => None,
+        CaseWrite::Insert(c) => Some((format!("case:{}", c.id), Chain::New)),
+        CaseWrite::Update { case, .. } => Some((format!("case:{}", case.id), Chain::Locked)),
+    };
+    let mut heads = std::collections::HashMap::new();
     for e in commit.events {
-        append_event(tx, e).await?;
+        let chain = match &written {
+            Some((subject, chain)) if *subject == e.subject => *chain,
+            _ => Chain::Open,
+        };
+        append_event(tx, e, chain, &mut heads).await?;
     }
     let ob_stmt = tx
         .prepare_cached("INSERT INTO outbox (topic, case_id, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING seq")
@@ -315,8 +347,11 @@ async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
     }
     if let Some(hook) = commit.idempotency {
         let response = (hook.build)(&out);
+        let stmt = tx
+            .prepare_cached("INSERT INTO idempotency (scope, key, response, created_at) VALUES ($1, $2, $3, $4)")
+            .await?;
         tx.execute(
-            "INSERT INTO idempotency (scope, key, response, created_at) VALUES ($1, $2, $3, $4)",
+            &stmt,
             &[
                 &hook.scope,
                 &hook.key,
@@ -349,9 +384,26 @@ impl PgStore {
 #[async_trait]
 impl CaseStore for PgStore {
     async fn next_case_id(&self) -> Result<CaseId> {
-        let client = self.pool.get().await?;
-        let row = client.query_one("SELECT nextval('case_ids')", &[]).await?;
-        Ok(CaseId(row.get(0)))
+        let mut ids = self.ids.lock().await;
+        if ids.is_empty() {
+            // A block per round trip; a node that stops loses the rest of its block (gaps in
+            // case numbers, never repeats).
+            let client = self.pool.get().await?;
+            let stmt = client
+                .prepare_cached("SELECT nextval('case_ids') FROM generate_series(1, 100)")
+                .await?;
+            let mut block: Vec<i64> = client
+                .query(&stmt, &[])
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            block.sort_unstable_by(|a, b| b.cmp(a));
+            *ids = block;
+        }
+        ids.pop()
+            .map(CaseId)
+            .ok_or_else(|| StoreError::Backend("the case id sequence returned nothing".into()))
     }
 
     async fn commit(&self, commit: Commit) -> Result<Committed> {
@@ -379,9 +431,8 @@ impl CaseStore for PgStore {
             .map(|b| b.as_ref() as &(dyn ToSql + Sync))
             .collect();
         let client = self.pool.get().await?;
-        let stmt = client.prepare_cached(&sql).await?;
         client
-            .query(&stmt, &refs)
+            .query(sql.as_str(), &refs)
             .await?
             .iter()
             .map(|r| case_row(r).into_case())
@@ -724,7 +775,7 @@ impl DirectoryStore for PgStore {
                     )
                     .await?;
                 let id: i64 = row.get(0);
-                append_event(tx, EventDraft { subject: format!("user:{id}"), ..event }).await?;
+                append_event(tx, EventDraft { subject: format!("user:{id}"), ..event }, Chain::New, &mut Default::default()).await?;
                 Ok(UserId(id))
             })
         })
@@ -840,7 +891,7 @@ impl DirectoryStore for PgStore {
                     &[&t.token_hash, &t.user_id.0, &t.name, &micros(t.created_at), &t.expires_at.map(micros), &t.revoked],
                 )
                 .await?;
-                append_event(tx, event).await
+                append_event(tx, event, Chain::Open, &mut Default::default()).await
             })
         })
         .await
@@ -1105,6 +1156,33 @@ impl Maintenance for PgStore {
     async fn ping(&self) -> Result<()> {
         let client = self.pool.get().await?;
         client.query_one("SELECT 1", &[]).await?;
+        Ok(())
+    }
+
+    async fn maintain(&self) -> Result<()> {
+        // Autovacuum normally keeps statistics fresh. Where it is switched off, the planner
+        // believes a million-row table is empty and picks sorts over index walks (seconds
+        // instead of a millisecond for an inbox), so seba analyzes its busy tables itself
+        // once a tenth of their rows changed.
+        let client = self.pool.get().await?;
+        let autovacuum: String = client.query_one("SHOW autovacuum", &[]).await?.get(0);
+        if autovacuum == "on" {
+            return Ok(());
+        }
+        let rows = client
+            .query(
+                "SELECT relname FROM pg_stat_user_tables
+                 WHERE schemaname = current_schema()
+                   AND relname IN ('cases', 'messages', 'audit_events', 'outbox', 'deliveries')
+                   AND n_mod_since_analyze > 500 + n_live_tup / 10",
+                &[],
+            )
+            .await?;
+        for r in rows {
+            let table: String = r.get(0);
+            tracing::info!(table = %table, "analyzing (autovacuum is off)");
+            client.batch_execute(&format!("ANALYZE {table}")).await?;
+        }
         Ok(())
     }
 

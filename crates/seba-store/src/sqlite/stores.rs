@@ -933,6 +933,13 @@ impl Maintenance for SqliteStore {
         .await
     }
 
+    async fn maintain(&self) -> Result<()> {
+        // SQLite's own advice for long-lived connections: gathers statistics only where
+        // they are missing or stale.
+        self.write(|c| Ok(c.execute_batch("PRAGMA optimize")?))
+            .await
+    }
+
     async fn backup(&self, dest: &std::path::Path) -> Result<()> {
         let dest = dest.to_path_buf();
         self.read(move |c| {

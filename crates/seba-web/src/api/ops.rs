@@ -49,3 +49,17 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(crate::openapi::document())
 }
+
+/// The root: where to go from here (the pages come with the web issue).
+pub async fn index() -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "name": "seba",
+        "title_bn": "সেবা — গ্রাহক সেবা ও অভিযোগ নিষ্পত্তি",
+        "title_en": "seba — customer care and complaint resolution",
+        "api": "/api/v1",
+        "openapi": "/api/openapi.json",
+        "health": "/healthz",
+        "ready": "/readyz",
+        "metrics": "/metrics",
+    }))
+}

@@ -165,30 +165,37 @@ pub struct TrackStarted {
 /// Step 1 of tracking: a one-time code goes by SMS to the case's mobile number. The answer
 /// is the same whether or not the number matches.
 #[utoipa::path(post, path = "/api/v1/public/track", tag = "customer", request_body = TrackRequest,
+    params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 202, body = TrackStarted), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn track(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    IdempotencyKey(key): IdempotencyKey,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<(StatusCode, Json<TrackStarted>), ApiError> {
+) -> Result<Response, ApiError> {
     state.check_public_rate(ip)?;
+    // A retried request must not send a second code.
+    let hash = request_fingerprint("POST", "/api/v1/public/track", &body);
+    if let Some(r) = replay(&state, SCOPE, &key, &hash).await? {
+        return Ok(r);
+    }
     let req: TrackRequest = json_body(&headers, &body)?;
     let started = state
         .app
         .start_tracking(&req.case_number, &req.msisdn)
         .await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(TrackStarted {
-            challenge_id: started.challenge_id,
-            expires_at: started.expires_at,
-            message: Bilingual::new(
-                "নম্বরটি মিলে গেলে একটি কোড এসএমএসে পাঠানো হয়েছে",
-                "If the number matches the case, a code has been sent by SMS",
-            ),
-        }),
-    ))
+    let answer = TrackStarted {
+        challenge_id: started.challenge_id,
+        expires_at: started.expires_at,
+        message: Bilingual::new(
+            "নম্বরটি মিলে গেলে একটি কোড এসএমএসে পাঠানো হয়েছে",
+            "If the number matches the case, a code has been sent by SMS",
+        ),
+    };
+    let s = stored(StatusCode::ACCEPTED, &answer, vec![], &hash);
+    super::remember(&state, SCOPE, &key, &s).await;
+    Ok(super::respond(&s))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -236,22 +243,31 @@ impl From<PublicCase> for PublicCaseView {
 
 /// Step 2 of tracking: the code unlocks the case.
 #[utoipa::path(post, path = "/api/v1/public/track/verify", tag = "customer", request_body = VerifyRequest,
+    params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = PublicCaseView), (status = 422, body = Problem)))]
 pub async fn verify(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    IdempotencyKey(key): IdempotencyKey,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<PublicCaseView>, ApiError> {
+) -> Result<Response, ApiError> {
     state.check_public_rate(ip)?;
+    // A retry after a lost answer gets the same view, not "code already used". The
+    // fingerprint covers the code, so only the holder of the code can replay it.
+    let hash = request_fingerprint("POST", "/api/v1/public/track/verify", &body);
+    if let Some(r) = replay(&state, SCOPE, &key, &hash).await? {
+        return Ok(r);
+    }
     let req: VerifyRequest = json_body(&headers, &body)?;
-    Ok(Json(
-        state
-            .app
-            .verify_tracking(&req.challenge_id, &req.code)
-            .await?
-            .into(),
-    ))
+    let view: PublicCaseView = state
+        .app
+        .verify_tracking(&req.challenge_id, &req.code)
+        .await?
+        .into();
+    let s = stored(StatusCode::OK, &view, vec![], &hash);
+    super::remember(&state, SCOPE, &key, &s).await;
+    Ok(super::respond(&s))
 }
 
 fn view_pass(
