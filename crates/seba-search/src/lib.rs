@@ -46,6 +46,7 @@
 //! * Case numbers are recognised only as a whole query, and only written with a dash or a
 //!   leading `#` (a bare run of digits is more often an amount).
 
+pub mod feed;
 pub mod index;
 pub mod lexicon;
 pub mod normalize;

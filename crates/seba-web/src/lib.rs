@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/admin/categories/{code}", put(admin::put_category))
         .route("/api/v1/admin/sms", get(admin::sms))
         .route("/api/v1/taxonomy", get(admin::taxonomy))
+        .route("/api/v1/search", get(api::search::search))
         .route("/api/v1/audit/verify", get(admin::verify_audit))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES));
     Router::new()

@@ -16,7 +16,7 @@ use crate::api;
         api::admin::users, api::admin::add_user, api::admin::create_token, api::admin::sla_policies,
         api::admin::put_sla_policy, api::admin::holidays, api::admin::put_holidays, api::admin::put_queue,
         api::admin::put_category, api::admin::taxonomy, api::admin::verify_audit, api::admin::sms,
-        api::admin::upload_staff, api::admin::upload_public, api::admin::download,
+        api::admin::upload_staff, api::admin::upload_public, api::admin::download, api::search::search,
     ),
     modifiers(&Security),
     tags(
@@ -25,6 +25,7 @@ use crate::api;
         (name = "auth", description = "Staff sessions"),
         (name = "admin", description = "Administration"),
         (name = "audit", description = "The hash-chained audit trail"),
+        (name = "search", description = "Bengali-first search over cases"),
     )
 )]
 struct ApiDoc;

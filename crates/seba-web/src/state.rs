@@ -42,6 +42,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Mark cookies `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
+    /// This node's search index (absent: search answers 503).
+    pub search: Option<Arc<seba_search::index::SearchIndex>>,
     login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     public_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     tokens: Arc<Mutex<HashMap<String, (Instant, User)>>>,
@@ -58,6 +60,7 @@ impl AppState {
             app,
             metrics: Arc::new(Metrics::new()),
             secure_cookies: false,
+            search: None,
             login_limiter: limiter(limits.login_per_minute),
             public_limiter: limiter(limits.public_per_minute),
             tokens: Arc::new(Mutex::new(HashMap::new())),

@@ -64,11 +64,26 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         load_demo(&app).await?;
     }
     let adapters = adapters(&config, &app)?;
+    // Each node keeps its own index, derived from the store and fed from the outbox.
+    let index_dir = config.data_dir.join("search");
+    let index = Arc::new(
+        seba_search::index::SearchIndex::open(&index_dir).with_context(|| {
+            format!(
+                "opening the search index in {} (is another seba serving this data directory?)",
+                index_dir.display()
+            )
+        })?,
+    );
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = vec![
         tokio::spawn(notifier::run(app.clone(), stop_rx.clone())),
         tokio::spawn(delivery::run(app.store.clone(), adapters, stop_rx.clone())),
         tokio::spawn(maintain(app.clone(), stop_rx.clone())),
+        tokio::spawn(seba_search::feed::run(
+            app.store.clone(),
+            index.clone(),
+            stop_rx.clone(),
+        )),
     ];
     let mut state = AppState::new(
         app.clone(),
@@ -78,6 +93,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         },
     );
     state.secure_cookies = config.secure_cookies;
+    state.search = Some(index);
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod ops;
 pub mod public;
+pub mod search;
 pub mod views;
 
 use axum::body::Bytes;

@@ -176,7 +176,18 @@ pub async fn spawn_app(
     let mut staff = staff.into_iter();
     let mut next = || staff.next().expect("five staff members");
 
-    let state = AppState::new(app.clone(), limits);
+    let mut state = AppState::new(app.clone(), limits);
+    // A search index fed from the outbox, as `seba serve` runs it.
+    let index = Arc::new(seba_search::index::SearchIndex::in_memory().expect("search index"));
+    state.search = Some(index.clone());
+    let (_stop, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn({
+        let store = app.store.clone();
+        async move {
+            let _keep_open = _stop;
+            seba_search::feed::run(store, index, stop_rx).await
+        }
+    });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("binding 127.0.0.1:0");

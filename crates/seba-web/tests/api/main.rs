@@ -21,3 +21,4 @@ mod customer;
 mod docs;
 mod idempotency;
 mod ops;
+mod search;

@@ -208,8 +208,13 @@ impl Deployment {
     /// `seba` with this deployment's store, and no `SEBA_*` variable from the test's own
     /// environment.
     pub fn cmd(&self) -> Command {
+        self.cmd_in(&self.data_dir)
+    }
+
+    /// `seba` with this deployment's store and `data_dir` as its node-local directory.
+    pub fn cmd_in(&self, data_dir: &std::path::Path) -> Command {
         let mut c = clean_command();
-        c.arg("--data-dir").arg(&self.data_dir);
+        c.arg("--data-dir").arg(data_dir);
         if let Backend::Postgres(s) = &self.backend {
             c.arg("--database-url").arg(s.url());
             c.env("SEBA_APP__PEPPER", PEPPER);
@@ -309,8 +314,14 @@ impl Server {
     pub fn start(dep: &Deployment, name: &str) -> Server {
         let log = dep.dir.path().join(format!("{name}-{}.log", unique()));
         let log_file = std::fs::File::create(&log).expect("creating a log file");
+        // On PostgreSQL each node keeps its own node-local directory (its search index), as
+        // separate machines would; on SQLite the directory holds the store itself.
+        let node_dir = match &dep.backend {
+            Backend::Postgres(_) => dep.dir.path().join(format!("{name}-data")),
+            _ => dep.data_dir.clone(),
+        };
         let mut child = dep
-            .cmd()
+            .cmd_in(&node_dir)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -57,6 +57,44 @@ async fn two_nodes_share_one_postgres() {
         "case numbers must be distinct across nodes"
     );
 
+    // A case created through node A is found by node B's own search index within 2 s.
+    let marker = nodes[0]
+        .create(
+            Some("search-marker"),
+            &case_json("বিকাশে ৭৭৭৭ টাকা ভুল নম্বরে, দ্বিতীয় নোডে খুঁজুন", &["two-nodes"]),
+        )
+        .await;
+    let marker_no = marker["number"].as_str().expect("number").to_string();
+    let start = Instant::now();
+    loop {
+        let res = nodes[1]
+            .client
+            .get(format!("{}/api/v1/search", nodes[1].base))
+            .query(&[("q", "bkash 7777")])
+            .bearer_auth(&nodes[1].token)
+            .send()
+            .await
+            .expect("search on node B");
+        assert_eq!(res.status().as_u16(), 200);
+        let v: Value = res.json().await.expect("search JSON");
+        let found = v["items"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|h| h["case"]["number"] == marker_no.as_str()));
+        if found {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "node B did not find {marker_no} within 2 s: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let numbers: BTreeSet<String> = numbers
+        .into_iter()
+        .chain(std::iter::once(marker_no))
+        .collect();
+    let total = total + 1;
+
     // Each node sees what the other created.
     for (n, v) in created.iter().step_by(3) {
         let number = v["number"].as_str().expect("number");
