@@ -262,8 +262,12 @@ impl Drop for Server {
     }
 }
 
-fn seba(bin: &Path, data: &Path, db: Option<&str>) -> Command {
+fn seba(bin: &Path, data: &Path, db: Option<&str>, search: bool) -> Command {
     let mut c = Command::new(bin);
+    c.env(
+        "SEBA_SEARCH__ENABLED",
+        if search { "true" } else { "false" },
+    );
     c.arg("--data-dir")
         .arg(data)
         .env("SEBA_LOG", "warn")
@@ -274,9 +278,9 @@ fn seba(bin: &Path, data: &Path, db: Option<&str>) -> Command {
     c
 }
 
-fn start(bin: &Path, data: &Path, db: Option<&str>) -> anyhow::Result<Server> {
+fn start(bin: &Path, data: &Path, db: Option<&str>, search: bool) -> anyhow::Result<Server> {
     use std::io::BufRead;
-    let mut child = seba(bin, data, db)
+    let mut child = seba(bin, data, db, search)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -323,25 +327,27 @@ async fn bench(args: &Args) -> anyhow::Result<()> {
     let seconds = args.num("--seconds", 20);
     let connections = args.num("--connections", 64) as usize;
     let seed = args.num("--seed", 1_000_000);
+    let search = args.0.iter().any(|a| a == "--search");
 
-    let out = seba(&bin, &data, db.as_deref())
+    let out = seba(&bin, &data, db.as_deref(), search)
         .args(["user", "add", "bench", "--name", "Bench", "--role", "admin"])
         .env("SEBA_NEW_PASSWORD", "load-test-password-123456")
         .output()?;
     if !out.status.success() {
         bail!("seba user add: {}", String::from_utf8_lossy(&out.stderr));
     }
-    let out = seba(&bin, &data, db.as_deref())
+    let out = seba(&bin, &data, db.as_deref(), search)
         .args(["token", "create", "bench"])
         .output()?;
     let token = String::from_utf8(out.stdout)?.trim().to_string();
-    let server = start(&bin, &data, db.as_deref())?;
+    let server = start(&bin, &data, db.as_deref(), search)?;
     println!(
-        "machine: {} cores; engine: {}",
+        "machine: {} cores; engine: {}; search index: {}",
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(0),
-        if db.is_some() { "postgres" } else { "sqlite" }
+        if db.is_some() { "postgres" } else { "sqlite" },
+        if search { "on" } else { "off" }
     );
 
     // Warm up, then measure intake.

@@ -11,9 +11,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use seba_core::case::Case;
+use seba_core::case::{Case, Message};
 use seba_core::ids::CaseId;
-use seba_store::{CaseFilter, OutboxPos, PageRequest, Store, StoreError, StoredMessage};
+use seba_store::{CaseFilter, OutboxPos, PageRequest, Store, StoreError};
 
 use crate::index::{CaseDoc, IndexError, SearchIndex};
 
@@ -29,10 +29,15 @@ pub enum FeedError {
     Task(String),
 }
 
-const BATCH: u32 = 500;
+/// Outbox rows per index commit at most.
+const BATCH: u32 = 2000;
+/// Pause after a partial batch: commits are the expensive part of indexing, so under load
+/// the feeder gathers about this much intake per commit — well inside the 1 s budget for a
+/// new case to become searchable.
+const GATHER: Duration = Duration::from_millis(200);
 
 /// What the index knows of a case: its subject, the requester's name and every message.
-pub fn case_doc(case: &Case, messages: &[StoredMessage]) -> CaseDoc {
+pub fn case_doc(case: &Case, messages: &[Message]) -> CaseDoc {
     let mut body = String::new();
     if let Some(name) = &case.requester.name {
         body.push_str(name);
@@ -44,7 +49,7 @@ pub fn case_doc(case: &Case, messages: &[StoredMessage]) -> CaseDoc {
     }
     // Internal notes are searchable too: only staff search.
     for m in messages {
-        body.push_str(&m.message.body);
+        body.push_str(&m.body);
         body.push('\n');
     }
     CaseDoc {
@@ -71,17 +76,19 @@ async fn docs_for(
     store: &Arc<dyn Store>,
     ids: BTreeSet<CaseId>,
 ) -> Result<(Vec<CaseDoc>, Vec<i64>), FeedError> {
-    let mut docs = Vec::with_capacity(ids.len());
-    let mut gone = Vec::new();
-    for id in ids {
-        match store.case(id).await? {
-            Some(case) => {
-                let messages = store.messages(id).await?;
-                docs.push(case_doc(&case, &messages));
-            }
-            None => gone.push(id.0),
-        }
-    }
+    let found = store
+        .cases_with_threads(ids.iter().copied().collect())
+        .await?;
+    let docs: Vec<CaseDoc> = found
+        .iter()
+        .map(|(case, thread)| case_doc(case, thread))
+        .collect();
+    let present: BTreeSet<i64> = found.iter().map(|(c, _)| c.id.0).collect();
+    let gone = ids
+        .iter()
+        .map(|i| i.0)
+        .filter(|i| !present.contains(i))
+        .collect();
     Ok((docs, gone))
 }
 
@@ -114,23 +121,24 @@ pub async fn step(store: &Arc<dyn Store>, index: &Arc<SearchIndex>) -> Result<us
     Ok(rows.len())
 }
 
-/// Run until `shutdown` fires; an idle feeder looks again every 100 ms.
+/// Run until `shutdown` fires. After a partial batch the feeder waits [`GATHER`] before
+/// looking again; after a full one it goes on at once.
 pub async fn run(
     store: Arc<dyn Store>,
     index: Arc<SearchIndex>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
     loop {
-        let idle = match step(&store, &index).await {
-            Ok(n) => n == 0,
+        let full = match step(&store, &index).await {
+            Ok(n) => n >= BATCH as usize,
             Err(e) => {
                 tracing::error!(error = %e, "search indexing step failed");
-                true
+                false
             }
         };
-        if idle {
+        if !full {
             tokio::select! {
-                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                _ = tokio::time::sleep(GATHER) => {}
                 _ = shutdown.changed() => return,
             }
         }
@@ -160,11 +168,7 @@ pub async fn rebuild(store: &Arc<dyn Store>, index: &Arc<SearchIndex>) -> Result
             .await?;
         let Some(last) = page.last() else { break };
         before = Some(last.id);
-        let mut docs = Vec::with_capacity(page.len());
-        for case in &page {
-            let messages = store.messages(case.id).await?;
-            docs.push(case_doc(case, &messages));
-        }
+        let (docs, _) = docs_for(store, page.iter().map(|c| c.id).collect()).await?;
         total += docs.len() as u64;
         // Keep the old position until the scan is complete, so a crash mid-way restarts
         // the feed from the beginning rather than skipping what was not scanned.

@@ -30,7 +30,7 @@ use crate::query::QueryIntent;
 /// The name the analyzer is registered under.
 pub const TOKENIZER: &str = "seba";
 /// Memory the writer may use before it flushes a segment.
-const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+const WRITER_MEMORY: usize = 32 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -221,7 +221,9 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let writer = index.writer(WRITER_MEMORY)?;
+        // One indexing thread: indexing keeps up in the background and never takes both
+        // cores from the requests being served.
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         Ok(SearchIndex {
             index,
             reader,

@@ -93,6 +93,12 @@ pub trait CaseStore: Send + Sync {
     async fn case(&self, id: CaseId) -> Result<Option<Case>>;
     async fn list_cases(&self, filter: &CaseFilter, page: &PageRequest) -> Result<Vec<Case>>;
     async fn messages(&self, case: CaseId) -> Result<Vec<StoredMessage>>;
+    /// Many cases with their threads (oldest message first) in one call, for indexers;
+    /// ids the store does not have are left out.
+    async fn cases_with_threads(
+        &self,
+        ids: Vec<CaseId>,
+    ) -> Result<Vec<(Case, Vec<seba_core::case::Message>)>>;
     async fn count_cases(&self) -> Result<Vec<(String, i64)>>;
     async fn idempotent_response(&self, scope: &str, key: &str) -> Result<Option<StoredResponse>>;
     /// Record a response for a key outside a case commit; an existing record wins.

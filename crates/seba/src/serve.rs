@@ -65,26 +65,32 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     }
     let adapters = adapters(&config, &app)?;
     // Each node keeps its own index, derived from the store and fed from the outbox.
-    let index_dir = config.data_dir.join("search");
-    let index = Arc::new(
-        seba_search::index::SearchIndex::open(&index_dir).with_context(|| {
-            format!(
-                "opening the search index in {} (is another seba serving this data directory?)",
-                index_dir.display()
-            )
-        })?,
-    );
+    let index = if config.search.enabled {
+        let dir = config.data_dir.join("search");
+        Some(Arc::new(
+            seba_search::index::SearchIndex::open(&dir).with_context(|| {
+                format!(
+                    "opening the search index in {} (is another seba serving this data directory?)",
+                    dir.display()
+                )
+            })?,
+        ))
+    } else {
+        None
+    };
     let (stop_tx, stop_rx) = watch::channel(false);
-    let workers = vec![
+    let mut workers = vec![
         tokio::spawn(notifier::run(app.clone(), stop_rx.clone())),
         tokio::spawn(delivery::run(app.store.clone(), adapters, stop_rx.clone())),
         tokio::spawn(maintain(app.clone(), stop_rx.clone())),
-        tokio::spawn(seba_search::feed::run(
+    ];
+    if let Some(index) = &index {
+        workers.push(tokio::spawn(seba_search::feed::run(
             app.store.clone(),
             index.clone(),
             stop_rx.clone(),
-        )),
-    ];
+        )));
+    }
     let mut state = AppState::new(
         app.clone(),
         RateLimits {
@@ -93,7 +99,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         },
     );
     state.secure_cookies = config.secure_cookies;
-    state.search = Some(index);
+    state.search = index;
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;

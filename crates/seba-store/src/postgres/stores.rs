@@ -469,6 +469,52 @@ impl CaseStore for PgStore {
             .collect()
     }
 
+    async fn cases_with_threads(
+        &self,
+        ids: Vec<CaseId>,
+    ) -> Result<Vec<(Case, Vec<seba_core::case::Message>)>> {
+        let raw: Vec<i64> = ids.iter().map(|i| i.0).collect();
+        let client = self.pool.get().await?;
+        let cs = client
+            .prepare_cached(&format!(
+                "SELECT {CASE_COLUMNS} FROM cases WHERE id = ANY($1) ORDER BY id"
+            ))
+            .await?;
+        let ms = client
+            .prepare_cached(
+                "SELECT id, case_id, kind, author, body, attachments, created_at FROM messages
+                 WHERE case_id = ANY($1) ORDER BY case_id, id",
+            )
+            .await?;
+        let cases = client.query(&cs, &[&raw]).await?;
+        let msgs = client.query(&ms, &[&raw]).await?;
+        let mut by_case: std::collections::HashMap<i64, Vec<seba_core::case::Message>> =
+            std::collections::HashMap::new();
+        for r in &msgs {
+            let m = MessageRow {
+                id: r.get(0),
+                case_id: r.get(1),
+                kind: r.get(2),
+                author: r.get(3),
+                body: r.get(4),
+                attachments: r.get(5),
+                created_at: r.get(6),
+            };
+            by_case
+                .entry(m.case_id)
+                .or_default()
+                .push(m.into_message()?);
+        }
+        cases
+            .iter()
+            .map(|r| {
+                let case = case_row(r).into_case()?;
+                let thread = by_case.remove(&case.id.0).unwrap_or_default();
+                Ok((case, thread))
+            })
+            .collect()
+    }
+
     async fn count_cases(&self) -> Result<Vec<(String, i64)>> {
         let client = self.pool.get().await?;
         let rows = client

@@ -233,6 +233,30 @@ impl CaseStore for SqliteStore {
         .await
     }
 
+    async fn cases_with_threads(
+        &self,
+        ids: Vec<CaseId>,
+    ) -> Result<Vec<(Case, Vec<seba_core::case::Message>)>> {
+        // One blocking task for the whole batch, with the two prepared statements reused.
+        self.read(move |c| {
+            let mut case_stmt = c.prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"))?;
+            let mut msg_stmt = c.prepare_cached(
+                "SELECT id, case_id, kind, author, body, attachments, created_at FROM messages WHERE case_id = ?1 ORDER BY id",
+            )?;
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                let Some(row) = case_stmt.query_row([id.0], rows::case_row).optional()? else { continue };
+                let messages = msg_stmt
+                    .query_map([id.0], rows::message_row)?
+                    .map(|r| r.map_err(StoreError::from).and_then(|m| m.into_message()))
+                    .collect::<Result<Vec<_>>>()?;
+                out.push((row.into_case()?, messages));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn count_cases(&self) -> Result<Vec<(String, i64)>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(

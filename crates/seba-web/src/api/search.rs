@@ -127,7 +127,10 @@ pub async fn search(
             StatusCode::SERVICE_UNAVAILABLE,
             "search-unavailable",
             Bilingual::new("অনুসন্ধান চালু নেই", "Search unavailable"),
-            Bilingual::new("এই সার্ভারে অনুসন্ধান সূচি নেই", "This server has no search index"),
+            Bilingual::new(
+                "এই সার্ভারে অনুসন্ধান বন্ধ আছে (search.enabled = true দিয়ে চালু করুন)",
+                "Search is switched off on this server (turn it on with search.enabled = true)",
+            ),
         ));
     };
     let intent = seba_search::analyze_query(&text);

@@ -299,6 +299,8 @@ pub fn clean_command() -> Command {
         }
     }
     c.env("SEBA_LOG", "info");
+    // Run the search index as a production node with search would.
+    c.env("SEBA_SEARCH__ENABLED", "true");
     c
 }
 
