@@ -74,7 +74,31 @@ struct Report {
     hist: Histogram<u64>,
 }
 
+/// What one connection's task returns: its latencies, successes and errors.
+type Part = (Histogram<u64>, u64, u64);
+
 impl Report {
+    /// Add up the connections' parts once they have all finished.
+    async fn gather(
+        tasks: Vec<tokio::task::JoinHandle<Part>>,
+        start: Instant,
+    ) -> anyhow::Result<Report> {
+        let mut report = Report {
+            ok: 0,
+            errors: 0,
+            elapsed: Duration::ZERO,
+            hist: Histogram::new_with_bounds(1, 60_000_000, 3)?,
+        };
+        for t in tasks {
+            let (h, ok, errors) = t.await?;
+            report.hist.add(h)?;
+            report.ok += ok;
+            report.errors += errors;
+        }
+        report.elapsed = start.elapsed();
+        Ok(report)
+    }
+
     fn print(&self, name: &str) {
         let q = |p: f64| self.hist.value_at_quantile(p) as f64 / 1000.0;
         println!(
@@ -162,20 +186,7 @@ async fn intake(
             (hist, ok, errors)
         }));
     }
-    let mut report = Report {
-        ok: 0,
-        errors: 0,
-        elapsed: Duration::ZERO,
-        hist: Histogram::new_with_bounds(1, 60_000_000, 3)?,
-    };
-    for t in tasks {
-        let (h, ok, errors) = t.await?;
-        report.hist.add(h)?;
-        report.ok += ok;
-        report.errors += errors;
-    }
-    report.elapsed = start.elapsed();
-    Ok(report)
+    Report::gather(tasks, start).await
 }
 
 /// GET queue listings with filters for `duration`.
@@ -227,20 +238,7 @@ async fn listing(
             (hist, ok, errors)
         }));
     }
-    let mut report = Report {
-        ok: 0,
-        errors: 0,
-        elapsed: Duration::ZERO,
-        hist: Histogram::new_with_bounds(1, 60_000_000, 3)?,
-    };
-    for t in tasks {
-        let (h, ok, errors) = t.await?;
-        report.hist.add(h)?;
-        report.ok += ok;
-        report.errors += errors;
-    }
-    report.elapsed = start.elapsed();
-    Ok(report)
+    Report::gather(tasks, start).await
 }
 
 fn workspace_root() -> PathBuf {

@@ -141,14 +141,14 @@ where
     }
 }
 
-fn bad_param(name: &str, en: &str, bn: &str) -> ApiError {
+pub(crate) fn bad_param(name: &str, en: &str, bn: &str) -> ApiError {
     ApiError::invalid(
         name,
         Bilingual::new(format!("`{name}`: {bn}"), format!("`{name}`: {en}")),
     )
 }
 
-fn parse_time(name: &str, v: &str) -> Result<jiff::Timestamp, ApiError> {
+pub(crate) fn parse_time(name: &str, v: &str) -> Result<jiff::Timestamp, ApiError> {
     if let Ok(t) = v.parse::<jiff::Timestamp>() {
         return Ok(t);
     }

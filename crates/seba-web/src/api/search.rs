@@ -18,6 +18,7 @@ use seba_core::case::{Channel, Status};
 use seba_core::staff::Permission;
 use seba_search::index::SearchRequest;
 
+use super::cases::{bad_param, parse_time};
 use super::views::CaseView;
 use crate::error::{ApiError, Problem};
 use crate::extract::Staff;
@@ -36,29 +37,6 @@ pub struct SearchHit {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResults {
     pub items: Vec<SearchHit>,
-}
-
-fn bad(name: &str, en: &str, bn: &str) -> ApiError {
-    ApiError::invalid(
-        name,
-        Bilingual::new(format!("`{name}`: {bn}"), format!("`{name}`: {en}")),
-    )
-}
-
-fn time(name: &str, v: &str) -> Result<i64, ApiError> {
-    if let Ok(t) = v.parse::<jiff::Timestamp>() {
-        return Ok(t.as_microsecond());
-    }
-    let d: jiff::civil::Date = v.parse().map_err(|_| {
-        bad(
-            name,
-            "a date (2026-11-21) or an RFC 3339 time",
-            "তারিখ দিন (২০২৬-১১-২১)",
-        )
-    })?;
-    d.to_zoned(jiff::tz::TimeZone::get("Asia/Dhaka").unwrap_or(jiff::tz::TimeZone::UTC))
-        .map(|z| z.timestamp().as_microsecond())
-        .map_err(|_| bad(name, "a valid date", "সঠিক তারিখ দিন"))
 }
 
 /// Search cases.
@@ -90,7 +68,7 @@ pub async fn search(
                 for s in v.split(',').filter(|s| !s.is_empty()) {
                     let st: Status = s
                         .parse()
-                        .map_err(|_| bad("status", "unknown status", "অজানা অবস্থা"))?;
+                        .map_err(|_| bad_param("status", "unknown status", "অজানা অবস্থা"))?;
                     req.statuses.push(st.as_str().to_string());
                 }
             }
@@ -99,28 +77,30 @@ pub async fn search(
             "channel" => {
                 let ch: Channel = v
                     .parse()
-                    .map_err(|_| bad("channel", "unknown channel", "অজানা চ্যানেল"))?;
+                    .map_err(|_| bad_param("channel", "unknown channel", "অজানা চ্যানেল"))?;
                 req.channel = Some(ch.as_str().to_string());
             }
-            "created_from" => req.created_from = Some(time("created_from", v)?),
-            "created_to" => req.created_to = Some(time("created_to", v)?),
+            "created_from" => {
+                req.created_from = Some(parse_time("created_from", v)?.as_microsecond())
+            }
+            "created_to" => req.created_to = Some(parse_time("created_to", v)?.as_microsecond()),
             "limit" => {
                 req.limit = v
                     .parse::<usize>()
                     .ok()
                     .filter(|n| (1..=100).contains(n))
                     .ok_or_else(|| {
-                        bad("limit", "a number from 1 to 100", "১ থেকে ১০০ এর মধ্যে সংখ্যা")
+                        bad_param("limit", "a number from 1 to 100", "১ থেকে ১০০ এর মধ্যে সংখ্যা")
                     })?
             }
-            other => return Err(bad(other, "unknown query parameter", "অজানা প্যারামিটার")),
+            other => return Err(bad_param(other, "unknown query parameter", "অজানা প্যারামিটার")),
         }
     }
     let text = text
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| bad("q", "type something to search for", "কী খুঁজবেন লিখুন"))?;
+        .ok_or_else(|| bad_param("q", "type something to search for", "কী খুঁজবেন লিখুন"))?;
     if text.len() > seba_search::MAX_QUERY_BYTES {
-        return Err(bad("q", "at most 4,096 bytes", "সর্বোচ্চ ৪,০৯৬ বাইট"));
+        return Err(bad_param("q", "at most 4,096 bytes", "সর্বোচ্চ ৪,০৯৬ বাইট"));
     }
     let Some(index) = state.search.clone() else {
         return Err(ApiError::new(
