@@ -15,7 +15,8 @@ use seba_core::case::{Case, Message};
 use seba_core::ids::CaseId;
 use seba_store::{CaseFilter, OutboxPos, PageRequest, Store, StoreError};
 
-use crate::index::{CaseDoc, IndexError, SearchIndex};
+use crate::home::{IndexHome, LiveIndex};
+use crate::index::{CaseDoc, IndexError, SearchIndex, WriterOptions};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FeedError {
@@ -121,15 +122,29 @@ pub async fn step(store: &Arc<dyn Store>, index: &Arc<SearchIndex>) -> Result<us
     Ok(rows.len())
 }
 
-/// Run until `shutdown` fires. After a partial batch the feeder waits [`GATHER`] before
-/// looking again; after a full one it goes on at once.
+/// Run until `shutdown` fires. A fresh index is first built from the store; after that
+/// the feeder follows the outbox, and after a partial batch it waits [`GATHER`] before
+/// looking again (after a full one it goes on at once). When `seba reindex` publishes a new
+/// generation, the feeder catches it up and swaps it in.
 pub async fn run(
     store: Arc<dyn Store>,
-    index: Arc<SearchIndex>,
+    live: Arc<LiveIndex>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
+    let index = live.get();
+    match index.position() {
+        Ok(None) => match rebuild(&store, &index, |_| {}).await {
+            Ok(n) => tracing::info!(cases = n.cases, "search index built from the store"),
+            Err(e) => tracing::error!(error = %e, "building the search index failed"),
+        },
+        Ok(Some(_)) => {}
+        Err(e) => tracing::error!(error = %e, "search index unreadable"),
+    }
     loop {
-        let full = match step(&store, &index).await {
+        if let Err(e) = switch(&store, &live).await {
+            tracing::error!(error = %e, "switching to the rebuilt search index failed");
+        }
+        let full = match step(&store, &live.get()).await {
             Ok(n) => n >= BATCH as usize,
             Err(e) => {
                 tracing::error!(error = %e, "search indexing step failed");
@@ -148,33 +163,133 @@ pub async fn run(
     }
 }
 
-/// Build `index` from scratch from every case in the store, newest first, then leave it at
-/// the outbox position read before the scan began (changes during the scan are replayed
-/// by the feeder afterwards; replaying is harmless). Returns the number of cases indexed.
-pub async fn rebuild(store: &Arc<dyn Store>, index: &Arc<SearchIndex>) -> Result<u64, FeedError> {
-    let mut head = OutboxPos::default();
-    loop {
-        let rows = store.outbox_after(head, 10_000).await?;
-        match rows.last() {
-            Some(r) => head = r.pos,
-            None => break,
+/// If a new generation was published, open it, replay the outbox from the position its
+/// rebuild committed, and serve it. Returns whether it switched.
+pub async fn switch(store: &Arc<dyn Store>, live: &Arc<LiveIndex>) -> Result<bool, FeedError> {
+    let Some(generation) = live.pending()? else {
+        return Ok(false);
+    };
+    let opener = live.clone();
+    let name = generation.clone();
+    let index = tokio::task::spawn_blocking(move || opener.open_generation(&name))
+        .await
+        .map_err(|e| FeedError::Task(e.to_string()))??;
+    let index = Arc::new(index);
+    while step(store, &index).await? >= BATCH as usize {}
+    tracing::info!(generation = %generation, docs = index.num_docs(), "serving the rebuilt search index");
+    live.swap(generation, index);
+    Ok(true)
+}
+
+/// What a rebuild read and indexed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub cases: u64,
+    pub messages: u64,
+}
+
+/// Cases per read during a rebuild.
+const REBUILD_PAGE: u32 = 1000;
+
+/// Build `index` from every case in the store, newest first, and commit it at the outbox
+/// position read before the scan began: changes made during the scan are replayed by the
+/// feeder afterwards, and replaying is harmless. Reading the store and indexing overlap
+/// (the store is read a few pages ahead of the indexing threads). Nothing is committed
+/// until the scan is complete, so a crash part-way leaves the index as it was. `progress`
+/// hears the running totals after each page.
+pub async fn rebuild(
+    store: &Arc<dyn Store>,
+    index: &Arc<SearchIndex>,
+    mut progress: impl FnMut(Rebuilt),
+) -> Result<Rebuilt, FeedError> {
+    let head = store.outbox_head().await?;
+    let payload = serde_json::to_string(&head).map_err(|e| FeedError::Position(e.to_string()))?;
+    // Into an empty index, documents are only added; otherwise each replaces its case's.
+    let replace = index.position()?.is_some() || index.num_docs() > 0;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<(Vec<CaseDoc>, u64), FeedError>>(4);
+    let reader = store.clone();
+    let producer = tokio::spawn(async move {
+        let mut before = None;
+        loop {
+            let page = match reader
+                .list_cases(
+                    &CaseFilter::default(),
+                    &PageRequest {
+                        before,
+                        limit: REBUILD_PAGE,
+                    },
+                )
+                .await
+            {
+                Ok(p) => p,
+                Err(e) => {
+                    let _ = tx.send(Err(e.into())).await;
+                    return;
+                }
+            };
+            let Some(last) = page.last() else { return };
+            before = Some(last.id);
+            let found = match reader
+                .cases_with_threads(page.iter().map(|c| c.id).collect())
+                .await
+            {
+                Ok(f) => f,
+                Err(e) => {
+                    let _ = tx.send(Err(e.into())).await;
+                    return;
+                }
+            };
+            let messages = found.iter().map(|(_, t)| t.len() as u64).sum();
+            let docs = found.iter().map(|(c, t)| case_doc(c, t)).collect();
+            if tx.send(Ok((docs, messages))).await.is_err() {
+                return;
+            }
         }
+    });
+    let mut done = Rebuilt::default();
+    while let Some(batch) = rx.recv().await {
+        let (docs, messages) = batch?;
+        done.cases += docs.len() as u64;
+        done.messages += messages;
+        let ix = index.clone();
+        tokio::task::spawn_blocking(move || ix.add(docs, replace))
+            .await
+            .map_err(|e| FeedError::Task(e.to_string()))??;
+        progress(done);
     }
-    let mut before = None;
-    let mut total = 0u64;
-    loop {
-        let page = store
-            .list_cases(&CaseFilter::default(), &PageRequest { before, limit: 500 })
-            .await?;
-        let Some(last) = page.last() else { break };
-        before = Some(last.id);
-        let (docs, _) = docs_for(store, page.iter().map(|c| c.id).collect()).await?;
-        total += docs.len() as u64;
-        // Keep the old position until the scan is complete, so a crash mid-way restarts
-        // the feed from the beginning rather than skipping what was not scanned.
-        let keep = position(index)?;
-        apply(index, docs, vec![], keep).await?;
-    }
-    apply(index, vec![], vec![], head).await?;
-    Ok(total)
+    producer.await.map_err(|e| FeedError::Task(e.to_string()))?;
+    let ix = index.clone();
+    tokio::task::spawn_blocking(move || ix.commit(&payload))
+        .await
+        .map_err(|e| FeedError::Task(e.to_string()))??;
+    Ok(done)
+}
+
+/// Rebuild the index of `home` from the store into a new generation while the current one
+/// goes on being served, then publish it (see [`crate::home`]): a running server swaps it
+/// in after replaying what changed meanwhile; a stopped one serves it when it starts.
+/// Fails at once if another rebuild is running.
+pub async fn reindex(
+    store: &Arc<dyn Store>,
+    home: &IndexHome,
+    progress: impl FnMut(Rebuilt),
+) -> Result<(String, Rebuilt), FeedError> {
+    let _lock = home.lock_reindex()?;
+    home.remove_unpublished()?;
+    let generation = home.create_generation()?;
+    let path = home.path(&generation);
+    let index =
+        tokio::task::spawn_blocking(move || SearchIndex::open_with(&path, WriterOptions::bulk()))
+            .await
+            .map_err(|e| FeedError::Task(e.to_string()))??;
+    let index = Arc::new(index);
+    let done = rebuild(store, &index, progress).await?;
+    let index = Arc::into_inner(index)
+        .ok_or_else(|| FeedError::Task("the new index is still in use".into()))?;
+    // Merges finish and the writer lock is released before anyone may open it.
+    tokio::task::spawn_blocking(move || index.close())
+        .await
+        .map_err(|e| FeedError::Task(e.to_string()))??;
+    home.publish(&generation)?;
+    Ok((generation, done))
 }

@@ -38,6 +38,8 @@ pub enum IndexError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("search index directory: {0}")]
     Dir(String),
+    #[error("this search index was opened read-only")]
+    ReadOnly,
 }
 
 pub type Result<T, E = IndexError> = std::result::Result<T, E>;
@@ -183,7 +185,8 @@ fn schema() -> (Schema, Fields) {
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter<TantivyDocument>>,
+    /// `None` for an index opened only to search.
+    writer: Option<Mutex<IndexWriter<TantivyDocument>>>,
     f: Fields,
 }
 
@@ -193,25 +196,67 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
+/// How many indexing threads a writer runs and the memory they share before flushing.
+#[derive(Debug, Clone, Copy)]
+pub struct WriterOptions {
+    pub threads: usize,
+    pub memory: usize,
+}
+
+impl WriterOptions {
+    /// For a serving node: one thread, so that indexing keeps up in the background and
+    /// never takes every core from the requests being served.
+    pub const SERVING: WriterOptions = WriterOptions {
+        threads: 1,
+        memory: WRITER_MEMORY,
+    };
+
+    /// For a rebuild (`seba reindex`): every core, and enough memory per thread to write
+    /// few, large segments.
+    pub fn bulk() -> WriterOptions {
+        let threads = std::thread::available_parallelism()
+            .map_or(2, std::num::NonZeroUsize::get)
+            .clamp(1, 8);
+        WriterOptions {
+            threads,
+            memory: threads * 192 * 1024 * 1024,
+        }
+    }
+}
+
 impl SearchIndex {
-    /// Open the index in `dir`, creating it if absent.
+    /// Open the index in `dir` for serving, creating it if absent.
     pub fn open(dir: &Path) -> Result<Self> {
+        Self::open_with(dir, WriterOptions::SERVING)
+    }
+
+    /// Open the index in `dir` with a writer of this shape, creating it if absent. Fails if
+    /// another process holds the index's writer lock.
+    pub fn open_with(dir: &Path, writer: WriterOptions) -> Result<Self> {
         std::fs::create_dir_all(dir)
             .map_err(|e| IndexError::Dir(format!("{}: {e}", dir.display())))?;
         let (schema, _) = schema();
         let mmap = tantivy::directory::MmapDirectory::open(dir)
             .map_err(|e| IndexError::Dir(e.to_string()))?;
         let index = Index::open_or_create(mmap, schema)?;
-        Self::from_index(index)
+        Self::from_index(index, Some(writer))
+    }
+
+    /// Open an existing index in `dir` only to search it, beside a process that may be
+    /// writing it. Each call sees the last commit made before it.
+    pub fn open_read_only(dir: &Path) -> Result<Self> {
+        let mmap = tantivy::directory::MmapDirectory::open(dir)
+            .map_err(|e| IndexError::Dir(e.to_string()))?;
+        Self::from_index(Index::open(mmap)?, None)
     }
 
     /// A throw-away index in memory.
     pub fn in_memory() -> Result<Self> {
         let (schema, _) = schema();
-        Self::from_index(Index::create_in_ram(schema))
+        Self::from_index(Index::create_in_ram(schema), Some(WriterOptions::SERVING))
     }
 
-    fn from_index(index: Index) -> Result<Self> {
+    fn from_index(index: Index, options: Option<WriterOptions>) -> Result<Self> {
         index.tokenizers().register(
             TOKENIZER,
             tantivy::tokenizer::TextAnalyzer::from(SebaTokenizer),
@@ -221,15 +266,23 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        // One indexing thread: indexing keeps up in the background and never takes both
-        // cores from the requests being served.
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        let writer = match options {
+            Some(o) => Some(Mutex::new(
+                index.writer_with_num_threads(o.threads, o.memory)?,
+            )),
+            None => None,
+        };
         Ok(SearchIndex {
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer,
             f,
         })
+    }
+
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter<TantivyDocument>>> {
+        let w = self.writer.as_ref().ok_or(IndexError::ReadOnly)?;
+        Ok(w.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// The outbox position the last commit reflects (`None` for a fresh index).
@@ -240,38 +293,71 @@ impl SearchIndex {
     /// Replace the documents of these cases, remove those of `deleted`, and commit with
     /// `position` as the payload; searches see the change when this returns.
     pub fn apply(&self, docs: Vec<CaseDoc>, deleted: &[i64], position: &str) -> Result<()> {
-        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        for id in deleted {
-            w.delete_term(Term::from_field_u64(self.f.case_id, *id as u64));
+        {
+            let w = self.writer()?;
+            for id in deleted {
+                w.delete_term(Term::from_field_u64(self.f.case_id, *id as u64));
+            }
         }
+        self.add(docs, true)?;
+        self.commit(position)
+    }
+
+    /// Hand documents to the indexing threads without committing. With `replace`, each
+    /// case's earlier document is deleted first; a rebuild into an empty index skips that.
+    /// Blocks while the indexing threads are busy, which paces a bulk load.
+    pub fn add(&self, docs: Vec<CaseDoc>, replace: bool) -> Result<()> {
+        let w = self.writer()?;
         for d in docs {
-            w.delete_term(Term::from_field_u64(self.f.case_id, d.case_id as u64));
-            let mut doc = TantivyDocument::default();
-            doc.add_u64(self.f.case_id, d.case_id as u64);
-            doc.add_text(self.f.status, &d.status);
-            if let Some(q) = &d.queue {
-                doc.add_text(self.f.queue, q);
+            if replace {
+                w.delete_term(Term::from_field_u64(self.f.case_id, d.case_id as u64));
             }
-            doc.add_text(self.f.category, &d.category);
-            doc.add_text(
-                self.f.parent,
-                d.category.split('.').next().unwrap_or(&d.category),
-            );
-            doc.add_text(self.f.channel, &d.channel);
-            if let Some(p) = &d.phone {
-                doc.add_text(self.f.phone, p);
-            }
-            doc.add_i64(self.f.created, d.created_at);
-            doc.add_text(self.f.subject, &d.subject);
-            doc.add_text(self.f.body, &d.body);
-            w.add_document(doc)?;
+            w.add_document(self.document(&d))?;
         }
+        Ok(())
+    }
+
+    /// Commit everything added so far with `position` as the payload, and make it visible.
+    pub fn commit(&self, position: &str) -> Result<()> {
+        let mut w = self.writer()?;
         let mut prepared = w.prepare_commit()?;
         prepared.set_payload(position);
         prepared.commit()?;
         drop(w);
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Wait for background segment merges to finish and release the writer (its lock
+    /// file included), so that another process can open this index for writing.
+    pub fn close(self) -> Result<()> {
+        if let Some(w) = self.writer {
+            let w = w.into_inner().unwrap_or_else(|e| e.into_inner());
+            w.wait_merging_threads()?;
+        }
+        Ok(())
+    }
+
+    fn document(&self, d: &CaseDoc) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(self.f.case_id, d.case_id as u64);
+        doc.add_text(self.f.status, &d.status);
+        if let Some(q) = &d.queue {
+            doc.add_text(self.f.queue, q);
+        }
+        doc.add_text(self.f.category, &d.category);
+        doc.add_text(
+            self.f.parent,
+            d.category.split('.').next().unwrap_or(&d.category),
+        );
+        doc.add_text(self.f.channel, &d.channel);
+        if let Some(p) = &d.phone {
+            doc.add_text(self.f.phone, p);
+        }
+        doc.add_i64(self.f.created, d.created_at);
+        doc.add_text(self.f.subject, &d.subject);
+        doc.add_text(self.f.body, &d.body);
+        doc
     }
 
     pub fn num_docs(&self) -> u64 {

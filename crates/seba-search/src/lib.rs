@@ -47,6 +47,7 @@
 //!   leading `#` (a bare run of digits is more often an amount).
 
 pub mod feed;
+pub mod home;
 pub mod index;
 pub mod lexicon;
 pub mod normalize;

@@ -9,6 +9,7 @@ use seba_app::settings::Secret;
 use seba_app::{App, AppSettings};
 use seba_core::case::Channel;
 use seba_core::clock::SystemClock;
+use seba_search::home::{IndexHome, LiveIndex};
 use seba_search::index::{SearchIndex, SearchRequest};
 use seba_search::{analyze_query, feed};
 use seba_store::sqlite::SqliteStore;
@@ -119,8 +120,14 @@ async fn a_rebuild_finds_every_case_and_resumes_after_it() {
         ids.push(file(&app, &format!("রিফান্ড পাইনি অর্ডার {i}")).await);
     }
     let ix = Arc::new(SearchIndex::in_memory().unwrap());
-    let n = feed::rebuild(&app.store, &ix).await.unwrap();
-    assert_eq!(n, 600);
+    let mut seen = Vec::new();
+    let n = feed::rebuild(&app.store, &ix, |p| seen.push(p.cases))
+        .await
+        .unwrap();
+    assert_eq!(n.cases, 600);
+    assert_eq!(n.messages, 600);
+    assert_eq!(seen.last(), Some(&600));
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "progress only grows");
     assert_eq!(ix.num_docs(), 600);
     assert_eq!(found(&ix, "refund").len(), 50, "limited to the page size");
     // The feeder starts after the rebuild's position: nothing to replay, new cases follow.
@@ -128,5 +135,59 @@ async fn a_rebuild_finds_every_case_and_resumes_after_it() {
     let late = file(&app, "Daraz refund late").await;
     drain(&app, &ix).await;
     assert!(found(&ix, "daraz").contains(&late));
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reindex_builds_aside_and_the_server_swaps_after_catching_up() {
+    let d = dir("reindex");
+    let app = app(&d).await;
+    let home = IndexHome::new(d.join("search"));
+    let live = Arc::new(LiveIndex::open(home.clone()).unwrap());
+    let old = live.generation().unwrap();
+    let a = file(&app, "বিকাশে টাকা আটকে আছে").await;
+    drain(&app, &live.get()).await;
+    assert_eq!(found(&live.get(), "bkash"), vec![a]);
+
+    // A rebuild that died half-way left a generation no one serves.
+    let orphan = home.create_generation().unwrap();
+
+    let (new, done) = feed::reindex(&app.store, &home, |_| {}).await.unwrap();
+    assert_eq!(done.cases, 1);
+    assert_ne!(new, old);
+    assert!(!home.generations().unwrap().contains(&orphan));
+    // A case arrives after the rebuild read the store, before the server notices.
+    let b = file(&app, "bkash agent cash out problem").await;
+    assert_eq!(live.generation().as_deref(), Some(old.as_str()));
+    assert_eq!(
+        found(&live.get(), "bkash"),
+        vec![a],
+        "the old index still serves"
+    );
+
+    assert!(feed::switch(&app.store, &live).await.unwrap());
+    assert_eq!(live.generation().as_deref(), Some(new.as_str()));
+    assert_eq!(
+        found(&live.get(), "bkash"),
+        vec![a, b],
+        "caught up before it was swapped in"
+    );
+    assert_eq!(
+        home.generations().unwrap(),
+        vec![new.clone()],
+        "old removed"
+    );
+    assert!(!feed::switch(&app.store, &live).await.unwrap());
+    drop(live);
+
+    // A restart serves the published generation.
+    let again = LiveIndex::open(home.clone()).unwrap();
+    assert_eq!(again.generation().as_deref(), Some(new.as_str()));
+    assert_eq!(found(&again.get(), "bkash"), vec![a, b]);
+
+    // Only one rebuild at a time.
+    let _held = home.lock_reindex().unwrap();
+    let err = feed::reindex(&app.store, &home, |_| {}).await.unwrap_err();
+    assert!(err.to_string().contains("another reindex"), "{err}");
     let _ = std::fs::remove_dir_all(d);
 }

@@ -132,6 +132,10 @@ pub trait AuditStore: Send + Sync {
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     async fn outbox_after(&self, after: OutboxPos, limit: u32) -> Result<Vec<OutboxRow>>;
+    /// The position of the last row [`OutboxStore::outbox_after`] can return now (the
+    /// default position when there is none): a consumer that starts from a snapshot taken
+    /// after this call and then reads after this position misses nothing.
+    async fn outbox_head(&self) -> Result<OutboxPos>;
     async fn cursor(&self, consumer: &str) -> Result<OutboxPos>;
     /// Queue deliveries and move `consumer` from `from` to `to` in one transaction.
     /// Deliveries are unique by `dedupe_key`, so replaying a batch queues nothing twice.

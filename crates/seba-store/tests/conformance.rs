@@ -1602,6 +1602,7 @@ async fn idempotent_commits(store: Arc<dyn Store>) {
 // =======================================================================================
 
 async fn outbox_feed_order_and_payloads(store: Arc<dyn Store>) {
+    assert_eq!(store.outbox_head().await.unwrap(), OutboxPos::default());
     assert!(outbox_all(&store, OutboxPos::default()).await.is_empty());
     let id = store.next_case_id().await.unwrap();
     let case = new_case(id, at(0));
@@ -1718,6 +1719,9 @@ async fn outbox_feed_order_and_payloads(store: Arc<dyn Store>) {
             .filter(|r| r.topic != "ping")
             .all(|r| r.case_id == Some(id))
     );
+
+    // The head is the last row a reader can see now.
+    assert_eq!(store.outbox_head().await.unwrap(), rows[5].pos);
 
     // Reading after a position, and with a limit.
     let tail = store.outbox_after(rows[1].pos, 100).await.unwrap();

@@ -43,7 +43,7 @@ pub struct AppState {
     /// Mark cookies `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
     /// This node's search index (absent: search answers 503).
-    pub search: Option<Arc<seba_search::index::SearchIndex>>,
+    pub search: Option<Arc<seba_search::home::LiveIndex>>,
     login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     public_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     tokens: Arc<Mutex<HashMap<String, (Instant, User)>>>,

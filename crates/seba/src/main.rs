@@ -78,6 +78,12 @@ enum Command {
     },
     /// Load the demo data without serving.
     Demo,
+    /// Rebuild this node's search index from the store into a new generation while a
+    /// running server keeps serving the old one; the server swaps to it once it has caught
+    /// up (a stopped server serves it when it starts).
+    Reindex,
+    /// Search cases as the API does, from this node's search index.
+    Search(SearchArgs),
     /// Show what the demo SMS sink "sent" (newest first).
     Sms {
         /// Only messages to this number.
@@ -86,6 +92,24 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct SearchArgs {
+    /// Words in Bengali, English or Banglish; a case number; or a phone number.
+    query: String,
+    /// Only these statuses (comma-separated).
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    queue: Option<String>,
+    /// A category code; a top-level code matches its children.
+    #[arg(long)]
+    category: Option<String>,
+    #[arg(long)]
+    channel: Option<String>,
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
 }
 
 #[derive(Subcommand, Debug)]
@@ -285,6 +309,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("backed up to {}", dest.display());
             Ok(())
         }
+        Command::Reindex => reindex(&config).await,
+        Command::Search(args) => search(&config, args).await,
         Command::Sms { to, limit } => {
             let app = open_app(&config).await?;
             let to = to
@@ -297,4 +323,108 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn search_home(config: &Config) -> seba_search::home::IndexHome {
+    seba_search::home::IndexHome::new(config.data_dir.join("search"))
+}
+
+async fn reindex(config: &Config) -> anyhow::Result<()> {
+    let app = open_app(config).await?;
+    let home = search_home(config);
+    let started = std::time::Instant::now();
+    let mut last_report = std::time::Instant::now();
+    let (generation, done) = seba_search::feed::reindex(&app.store, &home, |p| {
+        if last_report.elapsed() >= std::time::Duration::from_secs(5) {
+            last_report = std::time::Instant::now();
+            eprintln!("… {} cases, {} messages", p.cases, p.messages);
+        }
+    })
+    .await
+    .with_context(|| format!("rebuilding the search index in {}", home.root().display()))?;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "indexed {} cases and {} messages in {secs:.1} s ({:.0} messages/s) into {}",
+        done.cases,
+        done.messages,
+        done.messages as f64 / secs.max(0.001),
+        home.path(&generation).display()
+    );
+    println!("published: a running server switches to it once it has caught up");
+    Ok(())
+}
+
+async fn search(config: &Config, args: SearchArgs) -> anyhow::Result<()> {
+    use seba_core::case::{Channel, Status};
+    let query = args.query.trim();
+    if query.is_empty() {
+        bail!("type something to search for / কী খুঁজবেন লিখুন");
+    }
+    if query.len() > seba_search::MAX_QUERY_BYTES {
+        bail!("the query is longer than 4,096 bytes / প্রশ্ন ৪,০৯৬ বাইটের বেশি");
+    }
+    let mut req = seba_search::index::SearchRequest {
+        limit: args.limit.clamp(1, 100),
+        queue: args.queue,
+        category: args.category,
+        ..Default::default()
+    };
+    for s in args.status.iter().flat_map(|s| s.split(',')) {
+        let st: Status = s
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("unknown status `{s}`"))?;
+        req.statuses.push(st.as_str().to_string());
+    }
+    if let Some(ch) = args.channel {
+        let ch: Channel = ch
+            .parse()
+            .map_err(|_| anyhow::anyhow!("unknown channel `{ch}`"))?;
+        req.channel = Some(ch.as_str().to_string());
+    }
+    let app = open_app(config).await?;
+    let home = search_home(config);
+    let Some(generation) = home.current()? else {
+        bail!(
+            "there is no search index in {} yet: run `seba reindex`, or serve with search.enabled = true",
+            home.root().display()
+        );
+    };
+    let index = seba_search::index::SearchIndex::open_read_only(&home.path(&generation))?;
+    let intent = seba_search::analyze_query(query);
+    let hits = index.search(&intent, &req)?;
+    let mut shown = 0;
+    for h in hits {
+        let Some(case) = app.store.case(seba_core::ids::CaseId(h.case_id)).await? else {
+            continue;
+        };
+        shown += 1;
+        println!(
+            "{}  {:<9} {:<22} {}{}",
+            seba_core::ids::CaseNumber::from_id(case.id),
+            case.status.as_str(),
+            case.category,
+            case.subject,
+            if h.exact { "  (exact)" } else { "" }
+        );
+        if !h.exact {
+            println!("    {}", plain_snippet(&h.snippet));
+        }
+    }
+    if shown == 0 {
+        println!("no matches / কিছু পাওয়া যায়নি");
+    }
+    Ok(())
+}
+
+/// A snippet for a terminal: matches in «», HTML entities undone.
+fn plain_snippet(html: &str) -> String {
+    html.replace("<b>", "«")
+        .replace("</b>", "»")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .replace('\n', " ")
 }

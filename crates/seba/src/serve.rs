@@ -66,12 +66,12 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let adapters = adapters(&config, &app)?;
     // Each node keeps its own index, derived from the store and fed from the outbox.
     let index = if config.search.enabled {
-        let dir = config.data_dir.join("search");
+        let home = seba_search::home::IndexHome::new(config.data_dir.join("search"));
         Some(Arc::new(
-            seba_search::index::SearchIndex::open(&dir).with_context(|| {
+            seba_search::home::LiveIndex::open(home.clone()).with_context(|| {
                 format!(
                     "opening the search index in {} (is another seba serving this data directory?)",
-                    dir.display()
+                    home.root().display()
                 )
             })?,
         ))

@@ -657,6 +657,24 @@ impl OutboxStore for PgStore {
             .collect()
     }
 
+    async fn outbox_head(&self) -> Result<OutboxPos> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_opt(
+                "SELECT tx, seq FROM outbox
+                 WHERE tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                 ORDER BY tx DESC, seq DESC LIMIT 1",
+                &[],
+            )
+            .await?;
+        Ok(row
+            .map(|r| OutboxPos {
+                tx: r.get(0),
+                seq: r.get(1),
+            })
+            .unwrap_or_default())
+    }
+
     async fn cursor(&self, consumer: &str) -> Result<OutboxPos> {
         let client = self.pool.get().await?;
         let row = client

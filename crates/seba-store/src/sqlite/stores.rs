@@ -395,6 +395,15 @@ impl OutboxStore for SqliteStore {
         .await
     }
 
+    async fn outbox_head(&self) -> Result<OutboxPos> {
+        self.read(|c| {
+            let seq: i64 =
+                c.query_row("SELECT coalesce(max(seq), 0) FROM outbox", [], |r| r.get(0))?;
+            Ok(OutboxPos { tx: 0, seq })
+        })
+        .await
+    }
+
     async fn cursor(&self, consumer: &str) -> Result<OutboxPos> {
         let consumer = consumer.to_string();
         self.read(move |c| {

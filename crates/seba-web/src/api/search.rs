@@ -102,7 +102,7 @@ pub async fn search(
     if text.len() > seba_search::MAX_QUERY_BYTES {
         return Err(bad_param("q", "at most 4,096 bytes", "সর্বোচ্চ ৪,০৯৬ বাইট"));
     }
-    let Some(index) = state.search.clone() else {
+    let Some(index) = state.search.as_ref().map(|live| live.get()) else {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "search-unavailable",

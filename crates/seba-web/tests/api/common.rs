@@ -178,7 +178,9 @@ pub async fn spawn_app(
 
     let mut state = AppState::new(app.clone(), limits);
     // A search index fed from the outbox, as `seba serve` runs it.
-    let index = Arc::new(seba_search::index::SearchIndex::in_memory().expect("search index"));
+    let index = Arc::new(seba_search::home::LiveIndex::fixed(Arc::new(
+        seba_search::index::SearchIndex::in_memory().expect("search index"),
+    )));
     state.search = Some(index.clone());
     let (_stop, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn({

@@ -11,5 +11,6 @@ mod backup;
 mod cases;
 mod config;
 mod crash;
+mod search;
 mod two_nodes;
 mod users;
