@@ -446,8 +446,8 @@ impl SearchIndex {
         if intent.terms.is_empty() {
             return Ok(hits);
         }
-        // Every query word must match through one of its alternatives, in the subject
-        // (weighted up) or the thread.
+        // Every query word but a function word must match through one of its
+        // alternatives, in the subject (weighted up) or the thread.
         let mut clauses = self.filters(req);
         for t in &intent.terms {
             let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -464,7 +464,12 @@ impl SearchIndex {
                 }
             }
             if !any.is_empty() {
-                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+                let occur = if t.optional {
+                    Occur::Should
+                } else {
+                    Occur::Must
+                };
+                clauses.push((occur, Box::new(BooleanQuery::new(any))));
             }
         }
         let query = BooleanQuery::new(clauses);

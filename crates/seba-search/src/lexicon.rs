@@ -225,6 +225,126 @@ pub fn concepts(text: &str) -> Vec<&'static str> {
     lookup(&joined.join(" ")).to_vec()
 }
 
+/// Function words a query may contain that say little about what is wanted ("to", "my",
+/// "theke", "আমার"): a query does not require them, it only ranks documents that have them
+/// higher. Negations are among them — "not delivered" must still find "ডেলিভারি পাইনি".
+const STOP_WORDS: &[&str] = &[
+    // English
+    "a",
+    "an",
+    "the",
+    "to",
+    "of",
+    "in",
+    "on",
+    "at",
+    "for",
+    "from",
+    "by",
+    "with",
+    "and",
+    "or",
+    "but",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "i",
+    "me",
+    "my",
+    "we",
+    "our",
+    "you",
+    "your",
+    "it",
+    "its",
+    "this",
+    "that",
+    "not",
+    "no",
+    "please",
+    "did",
+    "do",
+    "does",
+    "yet",
+    "still",
+    "after",
+    "got",
+    "get",
+    // Banglish
+    "ami",
+    "amar",
+    "amake",
+    "amra",
+    "ar",
+    "ki",
+    "ke",
+    "theke",
+    "er",
+    "ta",
+    "ti",
+    "na",
+    "nai",
+    "nei",
+    "hoy",
+    "hoise",
+    "hoyeche",
+    "kore",
+    "diye",
+    "ekta",
+    "ei",
+    "oi",
+    "to",
+    "o",
+    "e",
+    // Bengali
+    "আমি",
+    "আমার",
+    "আমাকে",
+    "আমরা",
+    "এবং",
+    "ও",
+    "আর",
+    "কিন্তু",
+    "থেকে",
+    "দিয়ে",
+    "করে",
+    "না",
+    "নাই",
+    "নেই",
+    "কি",
+    "কী",
+    "একটা",
+    "একটি",
+    "এই",
+    "সেই",
+    "তো",
+    "যে",
+    "হয়",
+    "হয়ে",
+    "হয়েছে",
+    "এখনো",
+    "এখনও",
+];
+
+static STOPS: LazyLock<std::collections::HashSet<String>> = LazyLock::new(|| {
+    STOP_WORDS
+        .iter()
+        .map(|w| crate::normalize::normalize_word(w))
+        .collect()
+});
+
+/// Whether a normalised word is a function word a query need not match (see
+/// [`STOP_WORDS`]).
+pub fn is_stop_word(normalised: &str) -> bool {
+    STOPS.contains(normalised)
+}
+
 /// Number of concepts and of surface forms in the table.
 pub fn size() -> (usize, usize) {
     (LEXICON.len(), LEXICON.iter().map(|c| c.forms.len()).sum())

@@ -34,6 +34,10 @@ pub struct QueryTerm {
     pub position: u32,
     /// Highest weight first.
     pub alternatives: Vec<Alternative>,
+    /// A function word ("to", "আমার", "theke"): documents need not match it, it only
+    /// raises those that do. Never set on every word of a query.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 /// A query, understood.
@@ -99,6 +103,7 @@ pub fn analyze_query(text: &str) -> QueryIntent {
                     weight: TokenKind::Phone.query_weight(),
                     kind: TokenKind::Phone,
                 }],
+                optional: false,
             });
         }
         // The digit groups of a phone are searched as the phone, not one by one.
@@ -128,7 +133,15 @@ pub fn analyze_query(text: &str) -> QueryIntent {
             text: original(w.start, w.end),
             position,
             alternatives,
+            // A word inside a lexicon phrase ("cash out") carries the phrase's meaning.
+            optional: phrase[idx].is_empty() && crate::lexicon::is_stop_word(&w.norm),
         });
+    }
+    // A query of function words only ("to be or not") still asks for them.
+    if terms.iter().all(|t| t.optional) {
+        for t in &mut terms {
+            t.optional = false;
+        }
     }
     QueryIntent {
         phone,
@@ -220,6 +233,36 @@ mod tests {
         for group in &a {
             assert!(group.iter().any(|(t, _)| t == "@wrong_number"), "{group:?}");
         }
+    }
+
+    #[test]
+    fn function_words_are_optional() {
+        let i = analyze_query("sent money to my wrong number");
+        let optional: Vec<(&str, bool)> = i
+            .terms
+            .iter()
+            .map(|t| (t.text.as_str(), t.optional))
+            .collect();
+        assert_eq!(
+            optional,
+            [
+                ("sent", false),
+                ("money", false),
+                ("to", true),
+                ("my", true),
+                ("wrong", false),
+                ("number", false)
+            ]
+        );
+        let i = analyze_query("আমার টাকা থেকে");
+        assert!(i.terms[0].optional && !i.terms[1].optional && i.terms[2].optional);
+        // Only function words: all required.
+        assert!(
+            analyze_query("to be or not")
+                .terms
+                .iter()
+                .all(|t| !t.optional)
+        );
     }
 
     #[test]

@@ -220,10 +220,49 @@ pub fn stem_latin(word: &str) -> String {
             .iter()
             .any(|e| word.ends_with(e));
         if !keeps_s && let Some(stem) = word.strip_suffix('s') {
-            return stem.to_string();
+            return english_verb(stem);
         }
     }
-    word.to_string()
+    english_verb(word)
+}
+
+/// English verb endings on words long enough to carry them: "bounced", "bouncing" and
+/// "bounce" all become "bounc", or a lexicon word where one fits ("charged" → "charge");
+/// "blocked" "block"; "stopped" "stop". Both the word and this
+/// stem are indexed, so a Banglish word it happens to shorten ("korbe" → "korb") still
+/// matches as written.
+fn english_verb(word: &str) -> String {
+    let is_vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u');
+    let cut = ["ing", "ed"]
+        .iter()
+        .find_map(|suffix| word.strip_suffix(suffix))
+        .filter(|stem| stem.len() >= 3 && stem.bytes().any(is_vowel));
+    let mut stem = match cut {
+        Some(stem) => {
+            let b = stem.as_bytes();
+            let n = b.len();
+            // "stopp" → "stop", but "fill", "miss" and "buzz" keep their pair.
+            if n >= 2 && b[n - 1] == b[n - 2] && !is_vowel(b[n - 1]) && !b"lsz".contains(&b[n - 1])
+            {
+                stem[..n - 1].to_string()
+            } else {
+                stem.to_string()
+            }
+        }
+        None => word.to_string(),
+    };
+    // Down to a lexicon word if there is one ("charged" → "charge").
+    if lexicon::is_word(&stem) {
+        return stem;
+    }
+    let with_e = format!("{stem}e");
+    if lexicon::is_word(&with_e) {
+        return with_e;
+    }
+    if stem.len() >= 5 && stem.ends_with('e') {
+        stem.pop();
+    }
+    stem
 }
 
 #[cfg(test)]
@@ -297,5 +336,18 @@ mod tests {
         assert_eq!(stem_latin("bus"), "bus");
         assert_eq!(stem_latin("number"), "number");
         assert_eq!(stem_latin("bikas"), "bikas");
+        for w in ["charged", "charging", "charges"] {
+            assert_eq!(stem_latin(w), stem_latin("charge"), "{w}");
+        }
+        for w in ["bounced", "bouncing", "bounces"] {
+            assert_eq!(stem_latin(w), "bounc", "{w}");
+        }
+        assert_eq!(stem_latin("clicked"), "click");
+        assert_eq!(stem_latin("stopped"), "stop");
+        assert_eq!(stem_latin("submitted"), "submit");
+        assert_eq!(stem_latin("missing"), "miss");
+        assert_eq!(stem_latin("need"), "need");
+        assert_eq!(stem_latin("red"), "red");
+        assert_eq!(stem_latin("sing"), "sing");
     }
 }

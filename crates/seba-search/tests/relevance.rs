@@ -40,16 +40,18 @@
 //! # What it shows
 //!
 //! When the set was written: mean recall@5 0.765 and MRR 0.968 over all 62 queries;
-//! Bengali 0.795 / 1.000 (25 queries), Latin 0.674 / 0.931 (29). The first relevant case
-//! is almost always on top; what is lost is the rest of the first page, mostly because
+//! Bengali 0.795 / 1.000 (25 queries), Latin 0.674 / 0.931 (29). Making function words
+//! optional in queries and stemming English verb endings then raised them to 0.793 / 0.984
+//! overall, Bengali 0.803 / 1.000, Latin 0.727 / 0.966. The first relevant case is almost
+//! always on top; what is lost is the rest of the first page, mostly because
 //!
-//! * every query word must match in some form, so the function words and verbs of a
-//!   natural query ("sent money to wrong number", "টাকা কেটে নিয়েছে কিন্তু রিচার্জ হয়নি",
-//!   "ওটিপি দিয়ে প্রতারণা") drop each case that words it differently;
+//! * every content word of a query must match in some form, so the verbs of a natural
+//!   query ("টাকা কেটে নিয়েছে কিন্তু রিচার্জ হয়নি", "ওটিপি দিয়ে প্রতারণা") drop each case
+//!   that words it differently;
 //! * Banglish writes ছ as s (gesi, pathaisi, korsi), which the phonetic keys keep apart from
 //!   গেছি, পাঠাইছি, করছি;
-//! * English inflections and spellings meet nothing: "charged", "delivered", "bounced" and
-//!   "cheque" match neither "charge", "delivery", "bounce" nor চার্জ, ডেলিভারি, বাউন্স, চেক;
+//! * English spellings the lexicon lacks meet nothing across scripts: "delivered" reaches
+//!   "deliver" but not "delivery" or ডেলিভারি, "cheque" not চেক;
 //! * paraphrases the lexicon lacks: forgot / ভুলে গেছি / মনে নেই, extra / বেশি, code / OTP,
 //!   call / ফোন করে, bike / মোটরসাইকেল;
 //! * false friends: short phonetic keys (আউট is `~at` like আটকে's stem; পাইনি and ফোনে are
@@ -550,16 +552,15 @@ fn relevance_does_not_regress() {
         );
     }
 
-    // Floors: the figures when the set was written (overall 0.765 / 0.968, Bengali
-    // 0.795 / 1.000, Latin 0.674 / 0.931) less a small margin. Raise them when the analyzer
-    // improves for good.
+    // Floors: the current figures (overall 0.793 / 0.984, Bengali 0.803 / 1.000, Latin
+    // 0.727 / 0.966) less a small margin. Raise them when the analyzer improves for good.
     let floors = [
-        ("overall recall@5", overall.0, 0.72),
-        ("overall MRR", overall.1, 0.92),
-        ("Bengali recall@5", bengali.0, 0.75),
-        ("Bengali MRR", bengali.1, 0.95),
-        ("Latin recall@5", latin.0, 0.62),
-        ("Latin MRR", latin.1, 0.88),
+        ("overall recall@5", overall.0, 0.76),
+        ("overall MRR", overall.1, 0.95),
+        ("Bengali recall@5", bengali.0, 0.77),
+        ("Bengali MRR", bengali.1, 0.97),
+        ("Latin recall@5", latin.0, 0.69),
+        ("Latin MRR", latin.1, 0.93),
     ];
     let failed: Vec<String> = floors
         .iter()
