@@ -5,6 +5,7 @@
 //! each sending its next request when the previous one is answered, latencies into an HDR
 //! histogram), runs only against loopback, and stops by itself after the given time.
 
+mod search_bench;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +43,7 @@ fn main() -> anyhow::Result<()> {
         .build()?;
     match cmd.as_str() {
         "bench" => rt.block_on(bench(&args)),
+        "search-bench" => rt.block_on(search_bench::run(&args)),
         "load" => {
             let url = args.get("--url").context("--url")?;
             let token = args.get("--token").context("--token")?;
@@ -58,6 +60,9 @@ fn main() -> anyhow::Result<()> {
         _ => {
             eprintln!(
                 "usage: cargo xtask bench [--database-url postgres://…] [--seconds 20] [--connections 64] [--seed 1000000]"
+            );
+            eprintln!(
+                "       cargo xtask search-bench [--cases 1000000] [--messages 5] [--data DIR] [--seconds 20]"
             );
             eprintln!(
                 "       cargo xtask load --url http://127.0.0.1:8080 --token TOKEN [--seconds 20] [--connections 64]"
@@ -306,7 +311,8 @@ fn rss_mib(pid: u32) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-async fn bench(args: &Args) -> anyhow::Result<()> {
+/// Build the release binary and return its path.
+fn build_release() -> anyhow::Result<PathBuf> {
     let root = workspace_root();
     let status = Command::new("cargo")
         .args(["build", "--release", "-p", "seba"])
@@ -318,7 +324,11 @@ async fn bench(args: &Args) -> anyhow::Result<()> {
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| root.join("target"));
-    let bin = target.join("release/seba");
+    Ok(target.join("release/seba"))
+}
+
+async fn bench(args: &Args) -> anyhow::Result<()> {
+    let bin = build_release()?;
     let data = std::env::temp_dir().join(format!("seba-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     let db = args.get("--database-url");

@@ -350,6 +350,9 @@ async fn reindex(config: &Config) -> anyhow::Result<()> {
         done.messages as f64 / secs.max(0.001),
         home.path(&generation).display()
     );
+    if let Some(peak) = peak_rss_mib() {
+        println!("peak memory (RSS) of this rebuild: {peak:.0} MiB");
+    }
     println!("published: a running server switches to it once it has caught up");
     Ok(())
 }
@@ -427,4 +430,17 @@ fn plain_snippet(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&amp;", "&")
         .replace('\n', " ")
+}
+
+/// This process's peak resident memory, where the system reports it (Linux).
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
 }
