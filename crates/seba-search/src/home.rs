@@ -185,7 +185,19 @@ impl IndexHome {
                 g
             }
         };
-        let index = SearchIndex::open_with(&self.path(&generation), WriterOptions::SERVING)?;
+        let index = match SearchIndex::open_with(&self.path(&generation), WriterOptions::SERVING) {
+            Ok(index) => index,
+            // Written by a seba with another schema: start afresh (the feeder rebuilds it).
+            Err(IndexError::Tantivy(tantivy::TantivyError::SchemaError(e))) => {
+                tracing::warn!(generation = %generation, error = %e, "search index from another version; rebuilding");
+                let fresh = self.create_generation()?;
+                self.publish(&fresh)?;
+                let index = SearchIndex::open_with(&self.path(&fresh), WriterOptions::SERVING)?;
+                self.remove_older_than(&fresh);
+                return Ok((fresh, index));
+            }
+            Err(e) => return Err(e),
+        };
         self.remove_older_than(&generation);
         Ok((generation, index))
     }
@@ -294,6 +306,29 @@ mod tests {
         home.publish(&c).unwrap();
         home.remove_older_than(&c);
         assert_eq!(home.generations().unwrap(), [c]);
+    }
+
+    #[test]
+    fn an_index_of_another_schema_is_replaced() {
+        let dir = tempdir("schema");
+        let home = IndexHome::new(&dir);
+        let old = home.create_generation().unwrap();
+        let mut b = tantivy::schema::Schema::builder();
+        b.add_text_field("something_else", tantivy::schema::TEXT);
+        tantivy::Index::create_in_dir(home.path(&old), b.build()).unwrap();
+        home.publish(&old).unwrap();
+        let (generation, index) = home.open_current().unwrap();
+        assert_ne!(generation, old);
+        assert_eq!(
+            home.current().unwrap().as_deref(),
+            Some(generation.as_str())
+        );
+        assert_eq!(
+            index.position().unwrap(),
+            None,
+            "fresh, so the feeder rebuilds it"
+        );
+        assert_eq!(home.generations().unwrap(), [generation]);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The search index: a tantivy index of cases, derived from the store.
 //!
-//! One document per case: its subject, the words of its whole thread, and the fields
-//! searches filter on (status, queue, category and its parent, channel, creation time), plus
-//! the requester's phone number for exact look-ups. Text goes through [`crate::analyze`]
+//! One document per case: its subject and the words of its whole thread, searched as one
+//! text; the fields searches filter on (status, queue, category and its parent, channel,
+//! creation time); and the requester's phone number for exact look-ups. Text goes through [`crate::analyze`]
 //! (registered as the `seba` tokenizer), so a document carries, at each word's position,
 //! the word, its stem, its lexicon concepts and its phonetic keys; a query asks for each of
 //! its words' alternatives with the weights [`crate::analyze_query`] gives them.
@@ -175,7 +175,8 @@ fn schema() -> (Schema, Fields) {
         channel: b.add_text_field("channel", STRING),
         phone: b.add_text_field("phone", STRING),
         created: b.add_i64_field("created_at", INDEXED | FAST),
-        subject: b.add_text_field("subject", text.clone()),
+        // Shown for exact hits; its words are searched as part of `body`.
+        subject: b.add_text_field("subject", STORED),
         body: b.add_text_field("body", text),
     };
     (b.build(), fields)
@@ -356,7 +357,13 @@ impl SearchIndex {
         }
         doc.add_i64(self.f.created, d.created_at);
         doc.add_text(self.f.subject, &d.subject);
-        doc.add_text(self.f.body, &d.body);
+        // The subject is searched as part of the text (it is usually the first message's
+        // opening, already there): one field to score, not two.
+        if d.body.contains(d.subject.trim()) {
+            doc.add_text(self.f.body, &d.body);
+        } else {
+            doc.add_text(self.f.body, format!("{}\n{}", d.subject, d.body));
+        }
         doc
     }
 
@@ -447,21 +454,19 @@ impl SearchIndex {
             return Ok(hits);
         }
         // Every query word but a function word must match through one of its
-        // alternatives, in the subject (weighted up) or the thread.
+        // alternatives, in the text (the subject and the thread).
         let mut clauses = self.filters(req);
         for t in &intent.terms {
             let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for a in &t.alternatives {
-                for (field, boost) in [(self.f.subject, 1.5f32), (self.f.body, 1.0)] {
-                    let tq = TermQuery::new(
-                        Term::from_field_text(field, &a.term),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    any.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(tq), a.weight * boost)),
-                    ));
-                }
+                let tq = TermQuery::new(
+                    Term::from_field_text(self.f.body, &a.term),
+                    IndexRecordOption::WithFreqs,
+                );
+                any.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(tq), a.weight)),
+                ));
             }
             if !any.is_empty() {
                 let occur = if t.optional {
