@@ -369,6 +369,10 @@ async fn bench(args: &Args) -> anyhow::Result<()> {
     )
     .await?;
     r.print("intake (POST /api/v1/cases, fsync-durable)");
+    if search {
+        // The index keeps up: a case filed right after the burst is found this soon.
+        search_bench::visibility(&server.url, &token, 5).await?;
+    }
 
     // Fill the store to `seed` cases, then measure listings.
     let mut have = r.ok + 2 * 5000;

@@ -475,8 +475,8 @@ fn encode(q: &str) -> String {
     out
 }
 
-/// Create probe cases (each with a word no other case has) while `load` runs, and time
-/// how long after the 201 each is found by search.
+/// Create probe cases one after another (each with a word no other case has) and time how
+/// long after the 201 each is found by search.
 pub(crate) async fn visibility(url: &str, token: &str, probes: usize) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
     let mut h = hist();
@@ -525,7 +525,7 @@ pub(crate) async fn visibility(url: &str, token: &str, probes: usize) -> anyhow:
     }
     let q = |p: f64| h.value_at_quantile(p) as f64 / 1000.0;
     println!(
-        "visibility (201 → found by search, {probes} probes under intake load): ms p50 {:.0} p99 {:.0} max {:.0}",
+        "visibility (201 → found by search, {probes} probes): ms p50 {:.0} p99 {:.0} max {:.0}",
         q(0.5),
         q(0.99),
         h.max() as f64 / 1000.0

@@ -477,9 +477,19 @@ impl SearchIndex {
                 clauses.push((occur, Box::new(BooleanQuery::new(any))));
             }
         }
-        let query = BooleanQuery::new(clauses);
+        // One word and no filters: its OR group alone is the query, which lets tantivy
+        // skip blocks that cannot reach the top (block-max WAND) instead of scoring every
+        // case that mentions a common word.
+        let query: Box<dyn Query> = if clauses.len() == 1 && clauses[0].0 == Occur::Must {
+            clauses
+                .pop()
+                .map(|(_, q)| q)
+                .unwrap_or_else(|| Box::new(BooleanQuery::new(vec![])))
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        };
         let top = searcher.search(&query, &TopDocs::with_limit(limit))?;
-        let mut generator = SnippetGenerator::create(&searcher, &query, self.f.body)?;
+        let mut generator = SnippetGenerator::create(&searcher, &*query, self.f.body)?;
         generator.set_max_num_chars(160);
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;

@@ -93,6 +93,9 @@ pub trait CaseStore: Send + Sync {
     async fn case(&self, id: CaseId) -> Result<Option<Case>>;
     async fn list_cases(&self, filter: &CaseFilter, page: &PageRequest) -> Result<Vec<Case>>;
     async fn messages(&self, case: CaseId) -> Result<Vec<StoredMessage>>;
+    /// Many cases in one call, in the order of `ids`; ids the store does not have are left
+    /// out (search results are loaded this way).
+    async fn cases(&self, ids: Vec<CaseId>) -> Result<Vec<Case>>;
     /// Many cases with their threads (oldest message first) in one call, for indexers;
     /// ids the store does not have are left out.
     async fn cases_with_threads(

@@ -1597,6 +1597,57 @@ async fn idempotent_commits(store: Arc<dyn Store>) {
     );
 }
 
+async fn batched_reads(store: Arc<dyn Store>) {
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let id = store.next_case_id().await.unwrap();
+        let mut commit = insert_commit(&new_case(id, at(i)));
+        for k in 0..i {
+            commit.messages.push(message(
+                id,
+                MessageKind::Inbound,
+                Actor::Customer,
+                &format!("বার্তা {k}"),
+                at(i * 10 + k),
+            ));
+        }
+        store.commit(commit).await.unwrap();
+        ids.push(id);
+    }
+    let missing = CaseId(ids[2].0 + 1_000_000);
+    // In the order asked for, without the ones the store lacks.
+    let asked = vec![ids[2], missing, ids[0], ids[1]];
+    let got: Vec<CaseId> = store
+        .cases(asked.clone())
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(got, [ids[2], ids[0], ids[1]]);
+    assert!(store.cases(vec![]).await.unwrap().is_empty());
+    let mut threads: Vec<(CaseId, Vec<String>)> = store
+        .cases_with_threads(asked)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(c, t)| (c.id, t.into_iter().map(|m| m.body).collect()))
+        .collect();
+    threads.sort_by_key(|(id, _)| *id);
+    let expected_messages = |i: usize| -> usize {
+        // insert_commit's own messages plus the ones added above.
+        i + insert_commit(&new_case(ids[i], at(0))).messages.len()
+    };
+    assert_eq!(threads.len(), 3);
+    for (i, (id, bodies)) in threads.iter().enumerate() {
+        assert_eq!(*id, ids[i]);
+        assert_eq!(bodies.len(), expected_messages(i), "{bodies:?}");
+        if i == 2 {
+            assert!(bodies.ends_with(&["বার্তা 0".to_string(), "বার্তা 1".to_string()]));
+        }
+    }
+}
+
 // =======================================================================================
 // 7. The outbox, cursors and deliveries
 // =======================================================================================
@@ -3160,6 +3211,7 @@ conformance! {
     list_cases_keyset_pagination => sqlite_list_cases_keyset_pagination, postgres_list_cases_keyset_pagination;
     audit_chains_and_pages => sqlite_audit_chains_and_pages, postgres_audit_chains_and_pages;
     idempotent_commits => sqlite_idempotent_commits, postgres_idempotent_commits;
+    batched_reads => sqlite_batched_reads, postgres_batched_reads;
     outbox_feed_order_and_payloads => sqlite_outbox_feed_order_and_payloads, postgres_outbox_feed_order_and_payloads;
     outbox_cursor_and_enqueue => sqlite_outbox_cursor_and_enqueue, postgres_outbox_cursor_and_enqueue;
     delivery_leases_and_outcomes => sqlite_delivery_leases_and_outcomes, postgres_delivery_leases_and_outcomes;

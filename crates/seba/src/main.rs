@@ -396,9 +396,20 @@ async fn search(config: &Config, args: SearchArgs) -> anyhow::Result<()> {
     let index = seba_search::index::SearchIndex::open_read_only(&home.path(&generation))?;
     let intent = seba_search::analyze_query(query);
     let hits = index.search(&intent, &req)?;
+    let ids = hits
+        .iter()
+        .map(|h| seba_core::ids::CaseId(h.case_id))
+        .collect();
+    let mut cases: std::collections::HashMap<i64, seba_core::case::Case> = app
+        .store
+        .cases(ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.0, c))
+        .collect();
     let mut shown = 0;
     for h in hits {
-        let Some(case) = app.store.case(seba_core::ids::CaseId(h.case_id)).await? else {
+        let Some(case) = cases.remove(&h.case_id) else {
             continue;
         };
         shown += 1;

@@ -469,6 +469,23 @@ impl CaseStore for PgStore {
             .collect()
     }
 
+    async fn cases(&self, ids: Vec<CaseId>) -> Result<Vec<Case>> {
+        let raw: Vec<i64> = ids.iter().map(|i| i.0).collect();
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {CASE_COLUMNS} FROM cases WHERE id = ANY($1)"
+            ))
+            .await?;
+        let mut found: std::collections::HashMap<i64, Case> = client
+            .query(&stmt, &[&raw])
+            .await?
+            .iter()
+            .map(|r| case_row(r).into_case().map(|c| (c.id.0, c)))
+            .collect::<Result<_>>()?;
+        Ok(ids.iter().filter_map(|id| found.remove(&id.0)).collect())
+    }
+
     async fn cases_with_threads(
         &self,
         ids: Vec<CaseId>,

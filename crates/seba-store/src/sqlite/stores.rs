@@ -233,6 +233,21 @@ impl CaseStore for SqliteStore {
         .await
     }
 
+    async fn cases(&self, ids: Vec<CaseId>) -> Result<Vec<Case>> {
+        self.read(move |c| {
+            let mut stmt =
+                c.prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"))?;
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(row) = stmt.query_row([id.0], rows::case_row).optional()? {
+                    out.push(row.into_case()?);
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn cases_with_threads(
         &self,
         ids: Vec<CaseId>,

@@ -122,22 +122,32 @@ pub async fn search(
             ApiError::internal()
         })?;
     let now = state.app.now();
-    let mut items = Vec::with_capacity(hits.len());
-    for h in hits {
-        if let Some(case) = state
-            .app
-            .store
-            .case(seba_core::ids::CaseId(h.case_id))
-            .await
-            .map_err(AppError::from)?
-        {
-            items.push(SearchHit {
+    // Loaded from the store in one call: a case the index still has but the store no
+    // longer does is not shown.
+    let ids = hits
+        .iter()
+        .map(|h| seba_core::ids::CaseId(h.case_id))
+        .collect();
+    let mut cases: HashMap<i64, seba_core::case::Case> = state
+        .app
+        .store
+        .cases(ids)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|c| (c.id.0, c))
+        .collect();
+    let items = hits
+        .into_iter()
+        .filter_map(|h| {
+            let case = cases.remove(&h.case_id)?;
+            Some(SearchHit {
                 case: CaseView::new(&case, now),
                 score: h.score,
                 exact: h.exact,
                 snippet: h.snippet,
-            });
-        }
-    }
+            })
+        })
+        .collect();
     Ok(Json(SearchResults { items }))
 }
