@@ -37,13 +37,19 @@ pub struct Config {
 }
 
 /// The node-local search index.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchSettings {
     /// Keep a search index in `<data_dir>/search`, fed from the outbox, and answer
-    /// `/api/v1/search`. Off by default for now: indexing costs about 90 µs of CPU per case
-    /// with the current analyzer, which would take intake on two cores below its budget.
+    /// `/api/v1/search` (on by default). A node that should not spend CPU and disk on it
+    /// can turn it off; its search requests then get 503.
     pub enabled: bool,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings { enabled: true }
+    }
 }
 
 impl Default for Config {
