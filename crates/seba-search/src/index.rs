@@ -454,27 +454,51 @@ impl SearchIndex {
             return Ok(hits);
         }
         // Every query word but a function word must match through one of its
-        // alternatives, in the text (the subject and the thread).
+        // alternatives, in the text (the subject and the thread). A word the lexicon knows
+        // is required through its concepts alone — every spelling of it, in either script,
+        // carries them — and its own form and stem only add to the score: a conjunction of
+        // single terms skips through posting lists, where one of unions must walk them all.
         let mut clauses = self.filters(req);
+        let lone = intent.terms.len() == 1 && clauses.is_empty();
         for t in &intent.terms {
-            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for a in &t.alternatives {
-                let tq = TermQuery::new(
-                    Term::from_field_text(self.f.body, &a.term),
-                    IndexRecordOption::WithFreqs,
-                );
-                any.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(tq), a.weight)),
-                ));
-            }
-            if !any.is_empty() {
+            let term = |a: &crate::Alternative| -> Box<dyn Query> {
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.f.body, &a.term),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    a.weight,
+                ))
+            };
+            let any_of = |alts: Vec<&crate::Alternative>| -> Option<Box<dyn Query>> {
+                match alts.as_slice() {
+                    [] => None,
+                    [one] => Some(term(one)),
+                    many => Some(Box::new(BooleanQuery::new(
+                        many.iter().map(|a| (Occur::Should, term(a))).collect(),
+                    ))),
+                }
+            };
+            let (concepts, others): (Vec<_>, Vec<_>) = t
+                .alternatives
+                .iter()
+                .partition(|a| a.kind == crate::TokenKind::Concept);
+            if t.optional || lone || concepts.is_empty() {
                 let occur = if t.optional {
                     Occur::Should
                 } else {
                     Occur::Must
                 };
-                clauses.push((occur, Box::new(BooleanQuery::new(any))));
+                if let Some(q) = any_of(t.alternatives.iter().collect()) {
+                    clauses.push((occur, q));
+                }
+            } else {
+                if let Some(q) = any_of(concepts) {
+                    clauses.push((Occur::Must, q));
+                }
+                for a in others {
+                    clauses.push((Occur::Should, term(a)));
+                }
             }
         }
         // One word and no filters: its OR group alone is the query, which lets tantivy

@@ -157,7 +157,7 @@ pub static LEXICON: &[Concept] = lexicon![
     "prepaid" => ["prepaid", "প্রিপেইড"],
     "ticket" => ["ticket", "টিকিট"],
     // Common Banglish words
-    "how" => ["how", "kivabe", "kibhabe", "kibabe", "kemne", "কিভাবে", "কীভাবে", "কেমনে"],
+    "how" => ["how", "kivabe", "kibhabe", "kibabe", "kemne", "kemon", "কিভাবে", "কীভাবে", "কেমনে", "কেমন"],
     "will_do" => ["korbo", "krbo", "করব", "করবো"],
     "brother" => ["bhai", "vai", "ভাই"],
     "today" => ["aj", "aaj", "আজ"],

@@ -128,6 +128,12 @@ pub fn analyze_query(text: &str) -> QueryIntent {
                 });
             }
         }
+        // A word the lexicon knows is found across scripts and spellings through its
+        // concept; its sound keys would add little but false friends, and they are the
+        // longest posting lists to walk.
+        if alternatives.iter().any(|a| a.kind == TokenKind::Concept) {
+            alternatives.retain(|a| !matches!(a.kind, TokenKind::Phonetic | TokenKind::Skeleton));
+        }
         alternatives.sort_by(|a, b| b.weight.total_cmp(&a.weight));
         terms.push(QueryTerm {
             text: original(w.start, w.end),
@@ -176,9 +182,20 @@ mod tests {
         assert_eq!(terms[0], "বিকাশের");
         assert_eq!(terms[1], "বিকাশ");
         assert!(terms.contains(&"@bkash"));
-        assert!(terms.contains(&"~~bks"));
+        // The lexicon covers it across scripts: no sound keys.
+        assert!(!terms.iter().any(|t| t.starts_with('~')), "{terms:?}");
         let weights: Vec<f32> = a[0].iter().map(|(_, w)| *w).collect();
         assert!(weights.windows(2).all(|w| w[0] >= w[1]));
+
+        // A word the lexicon lacks is matched by sound.
+        let a = alts("পাঠাইছি");
+        let terms: Vec<&str> = a[0].iter().map(|(t, _)| t.as_str()).collect();
+        assert!(terms.iter().any(|t| t.starts_with("~~")), "{terms:?}");
+        assert!(
+            terms
+                .iter()
+                .any(|t| t.starts_with('~') && !t.starts_with("~~"))
+        );
     }
 
     #[test]

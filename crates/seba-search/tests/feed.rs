@@ -151,11 +151,13 @@ async fn reindex_builds_aside_and_the_server_swaps_after_catching_up() {
 
     // A rebuild that died half-way left a generation no one serves.
     let orphan = home.create_generation().unwrap();
+    let leftover = home.path(&orphan).join("half-written");
+    std::fs::write(&leftover, "x").unwrap();
 
     let (new, done) = feed::reindex(&app.store, &home, |_| {}).await.unwrap();
     assert_eq!(done.cases, 1);
     assert_ne!(new, old);
-    assert!(!home.generations().unwrap().contains(&orphan));
+    assert!(!leftover.exists(), "the unfinished generation is removed");
     // A case arrives after the rebuild read the store, before the server notices.
     let b = file(&app, "bkash agent cash out problem").await;
     assert_eq!(live.generation().as_deref(), Some(old.as_str()));
