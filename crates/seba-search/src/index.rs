@@ -257,7 +257,13 @@ impl SearchIndex {
         Self::from_index(Index::create_in_ram(schema), Some(WriterOptions::SERVING))
     }
 
-    fn from_index(index: Index, options: Option<WriterOptions>) -> Result<Self> {
+    fn from_index(mut index: Index, options: Option<WriterOptions>) -> Result<Self> {
+        // A search runs over the index's segments on every core at once, so a lone query
+        // on a quiet node answers sooner; under load the cores are shared anyway.
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        if cores > 1 {
+            index.set_multithread_executor(cores.min(8))?;
+        }
         index.tokenizers().register(
             TOKENIZER,
             tantivy::tokenizer::TextAnalyzer::from(SebaTokenizer),
@@ -455,51 +461,45 @@ impl SearchIndex {
         }
         // Every query word but a function word must match through one of its
         // alternatives, in the text (the subject and the thread). A word the lexicon knows
-        // is required through its concepts alone — every spelling of it, in either script,
-        // carries them — and its own form and stem only add to the score: a conjunction of
-        // single terms skips through posting lists, where one of unions must walk them all.
+        // is matched through its concepts alone: every spelling of it, in either script,
+        // carries them, and a conjunction of single terms skips through posting lists
+        // where a union of forms would walk them all (on the relevance set, ranking by
+        // concept is as good as also scoring the exact form).
         let mut clauses = self.filters(req);
         let lone = intent.terms.len() == 1 && clauses.is_empty();
         for t in &intent.terms {
-            let term = |a: &crate::Alternative| -> Box<dyn Query> {
-                Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(self.f.body, &a.term),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                    a.weight,
-                ))
-            };
-            let any_of = |alts: Vec<&crate::Alternative>| -> Option<Box<dyn Query>> {
-                match alts.as_slice() {
-                    [] => None,
-                    [one] => Some(term(one)),
-                    many => Some(Box::new(BooleanQuery::new(
-                        many.iter().map(|a| (Occur::Should, term(a))).collect(),
-                    ))),
-                }
-            };
-            let (concepts, others): (Vec<_>, Vec<_>) = t
+            let concepts: Vec<&crate::Alternative> = t
                 .alternatives
                 .iter()
-                .partition(|a| a.kind == crate::TokenKind::Concept);
-            if t.optional || lone || concepts.is_empty() {
-                let occur = if t.optional {
-                    Occur::Should
-                } else {
-                    Occur::Must
-                };
-                if let Some(q) = any_of(t.alternatives.iter().collect()) {
-                    clauses.push((occur, q));
-                }
+                .filter(|a| a.kind == crate::TokenKind::Concept)
+                .collect();
+            let wanted = if concepts.is_empty() || t.optional || lone {
+                t.alternatives.iter().collect()
             } else {
-                if let Some(q) = any_of(concepts) {
-                    clauses.push((Occur::Must, q));
-                }
-                for a in others {
-                    clauses.push((Occur::Should, term(a)));
-                }
-            }
+                concepts
+            };
+            let mut any: Vec<(Occur, Box<dyn Query>)> = wanted
+                .into_iter()
+                .map(|a| {
+                    let tq = TermQuery::new(
+                        Term::from_field_text(self.f.body, &a.term),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(tq), a.weight));
+                    (Occur::Should, q)
+                })
+                .collect();
+            let group: Box<dyn Query> = match any.len() {
+                0 => continue,
+                1 => any.remove(0).1,
+                _ => Box::new(BooleanQuery::new(any)),
+            };
+            let occur = if t.optional {
+                Occur::Should
+            } else {
+                Occur::Must
+            };
+            clauses.push((occur, group));
         }
         // One word and no filters: its OR group alone is the query, which lets tantivy
         // skip blocks that cannot reach the top (block-max WAND) instead of scoring every
