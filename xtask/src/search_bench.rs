@@ -584,9 +584,11 @@ pub(crate) async fn run(args: &Args) -> anyhow::Result<()> {
         bail!("seba reindex: {}", String::from_utf8_lossy(&out.stderr));
     }
     print!("seba reindex: {}", String::from_utf8_lossy(&out.stdout));
+    let current = std::fs::read_to_string(data.join("search/CURRENT"))?;
     println!(
-        "index size on disk: {:.0} MiB",
-        dir_size(&data.join("search")) as f64 / (1024.0 * 1024.0)
+        "index size on disk: {:.0} MiB (generation {})",
+        dir_size(&data.join("search").join(current.trim())) as f64 / (1024.0 * 1024.0),
+        current.trim()
     );
 
     let server = start(&bin, &data, None, true)?;

@@ -1,5 +1,6 @@
 //! Time queries against an existing index, one at a time (a quick local gauge):
-//! `cargo run --release -p seba-search --example query_speed -- DATA_DIR/search [QUERY…]`.
+//! `cargo run --release -p seba-search --example query_speed -- DATA_DIR/search [QUERY…]`,
+//! optionally with `QUERY_FILTER=status:new,open` (or `category:mfs`, `channel:app`).
 
 use seba_search::home::IndexHome;
 use seba_search::index::{SearchIndex, SearchRequest};
@@ -34,10 +35,19 @@ fn main() {
     println!("{} docs", ix.num_docs());
     for q in &queries {
         let intent = seba_search::analyze_query(q);
-        let req = SearchRequest {
+        // QUERY_FILTER=status:new,open | category:mfs | channel:app
+        let mut req = SearchRequest {
             limit: 20,
             ..SearchRequest::default()
         };
+        if let Ok(f) = std::env::var("QUERY_FILTER") {
+            match f.split_once(':') {
+                Some(("status", v)) => req.statuses = v.split(',').map(String::from).collect(),
+                Some(("category", v)) => req.category = Some(v.into()),
+                Some(("channel", v)) => req.channel = Some(v.into()),
+                _ => panic!("QUERY_FILTER={f}?"),
+            }
+        }
         let _ = ix.search(&intent, &req).unwrap();
         let n = 10;
         let t = std::time::Instant::now();

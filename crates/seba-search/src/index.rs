@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -168,11 +168,11 @@ fn schema() -> (Schema, Fields) {
         .set_stored();
     let fields = Fields {
         case_id: b.add_u64_field("case_id", INDEXED | STORED | FAST),
-        status: b.add_text_field("status", STRING),
-        queue: b.add_text_field("queue", STRING),
-        category: b.add_text_field("category", STRING),
-        parent: b.add_text_field("category_parent", STRING),
-        channel: b.add_text_field("channel", STRING),
+        status: b.add_text_field("status", STRING | FAST),
+        queue: b.add_text_field("queue", STRING | FAST),
+        category: b.add_text_field("category", STRING | FAST),
+        parent: b.add_text_field("category_parent", STRING | FAST),
+        channel: b.add_text_field("channel", STRING | FAST),
         phone: b.add_text_field("phone", STRING),
         created: b.add_i64_field("created_at", INDEXED | FAST),
         // Shown for exact hits; its words are searched as part of `body`.
@@ -189,6 +189,7 @@ pub struct SearchIndex {
     /// `None` for an index opened only to search.
     writer: Option<Mutex<IndexWriter<TantivyDocument>>>,
     f: Fields,
+    filter_selectivity: f64,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -248,7 +249,13 @@ impl SearchIndex {
     pub fn open_read_only(dir: &Path) -> Result<Self> {
         let mmap = tantivy::directory::MmapDirectory::open(dir)
             .map_err(|e| IndexError::Dir(e.to_string()))?;
-        Self::from_index(Index::open(mmap)?, None)
+        let index = Index::open(mmap)?;
+        if index.schema() != schema().0 {
+            return Err(IndexError::Tantivy(tantivy::TantivyError::SchemaError(
+                "the index was written by another version of seba; run `seba reindex`".into(),
+            )));
+        }
+        Self::from_index(index, None)
     }
 
     /// A throw-away index in memory.
@@ -284,6 +291,7 @@ impl SearchIndex {
             reader,
             writer,
             f,
+            filter_selectivity: 0.05,
         })
     }
 
@@ -377,46 +385,102 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    fn filters(&self, req: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
-        let s = |field: Field, v: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, v),
-                IndexRecordOption::Basic,
-            ))
-        };
-        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if !req.statuses.is_empty() {
-            let any: Vec<(Occur, Box<dyn Query>)> = req
-                .statuses
+    /// The request's filters: those that narrow much (a small queue, a rare channel) as
+    /// required terms of the query, so the search skips through their short posting lists;
+    /// the rest (`status=new,open` is most of an index) as a check of each candidate's fast
+    /// fields, which costs a few column reads instead of walking a list as long as the
+    /// index.
+    fn filters(
+        &self,
+        searcher: &tantivy::Searcher,
+        req: &SearchRequest,
+    ) -> (Vec<Clause>, PostFilter) {
+        let term = |field: Field, v: &str| Term::from_field_text(field, v);
+        let selective_below = (searcher.num_docs() as f64 * self.filter_selectivity) as u64;
+        let selective = |terms: &[Term]| {
+            terms
                 .iter()
-                .map(|st| (Occur::Should, s(self.f.status, st)))
-                .collect();
-            out.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+                .map(|t| searcher.doc_freq(t).unwrap_or(u64::MAX))
+                .fold(0u64, u64::saturating_add)
+                <= selective_below
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut post = PostFilter::default();
+        let mut narrow = |terms: Vec<Term>, post_check: Vec<(&'static str, String)>| {
+            if selective(&terms) {
+                let any: Vec<(Occur, Box<dyn Query>)> = terms
+                    .into_iter()
+                    .map(|t| {
+                        let q: Box<dyn Query> =
+                            Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+                        (Occur::Should, q)
+                    })
+                    .collect();
+                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            } else {
+                post.any_of.push(post_check);
+            }
+        };
+        if !req.statuses.is_empty() {
+            narrow(
+                req.statuses
+                    .iter()
+                    .map(|v| term(self.f.status, v))
+                    .collect(),
+                req.statuses.iter().map(|v| ("status", v.clone())).collect(),
+            );
         }
         if let Some(q) = &req.queue {
-            out.push((Occur::Must, s(self.f.queue, q)));
+            narrow(vec![term(self.f.queue, q)], vec![("queue", q.clone())]);
         }
         if let Some(c) = &req.category {
-            let any = vec![
-                (Occur::Should, s(self.f.category, c)),
-                (Occur::Should, s(self.f.parent, c)),
-            ];
-            out.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            narrow(
+                vec![term(self.f.category, c), term(self.f.parent, c)],
+                vec![("category", c.clone()), ("category_parent", c.clone())],
+            );
         }
         if let Some(ch) = &req.channel {
-            out.push((Occur::Must, s(self.f.channel, ch)));
+            narrow(
+                vec![term(self.f.channel, ch)],
+                vec![("channel", ch.clone())],
+            );
         }
         if req.created_from.is_some() || req.created_to.is_some() {
-            use std::ops::Bound;
-            let lo = req.created_from.map_or(Bound::Unbounded, |t| {
-                Bound::Included(Term::from_field_i64(self.f.created, t))
-            });
-            let hi = req.created_to.map_or(Bound::Unbounded, |t| {
-                Bound::Excluded(Term::from_field_i64(self.f.created, t))
-            });
-            out.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
+            post.created = Some((
+                req.created_from.unwrap_or(i64::MIN),
+                req.created_to.unwrap_or(i64::MAX),
+            ));
         }
-        out
+        (clauses, post)
+    }
+
+    /// Top `limit` documents of `query` that pass `post`.
+    fn top(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        post: &PostFilter,
+        limit: usize,
+    ) -> Result<Vec<(f32, tantivy::DocAddress)>> {
+        let top = TopDocs::with_limit(limit);
+        if post.is_empty() {
+            Ok(searcher.search(query, &top)?)
+        } else {
+            Ok(searcher.search(
+                query,
+                &Filtered {
+                    inner: top,
+                    filter: std::sync::Arc::new(post.clone()),
+                },
+            )?)
+        }
+    }
+
+    /// Make filters matching at most this fraction of the index part of the query, and
+    /// check the others per candidate (default 5 %).
+    pub fn with_filter_selectivity(mut self, fraction: f64) -> Self {
+        self.filter_selectivity = fraction;
+        self
     }
 
     /// Search. A case number or a phone number goes straight to its exact matches, ranked
@@ -437,10 +501,10 @@ impl SearchIndex {
             _ => None,
         };
         if let Some(q) = exact {
-            let mut clauses = self.filters(req);
+            let (mut clauses, post) = self.filters(&searcher, req);
             clauses.push((Occur::Must, q));
             let query = BooleanQuery::new(clauses);
-            for (score, addr) in searcher.search(&query, &TopDocs::with_limit(limit))? {
+            for (score, addr) in self.top(&searcher, &query, &post, limit)? {
                 let doc: TantivyDocument = searcher.doc(addr)?;
                 if let Some(id) = doc.get_first(self.f.case_id).and_then(|v| v.as_u64()) {
                     let subject = doc
@@ -465,8 +529,8 @@ impl SearchIndex {
         // carries them, and a conjunction of single terms skips through posting lists
         // where a union of forms would walk them all (on the relevance set, ranking by
         // concept is as good as also scoring the exact form).
-        let mut clauses = self.filters(req);
-        let lone = intent.terms.len() == 1 && clauses.is_empty();
+        let (mut clauses, post) = self.filters(&searcher, req);
+        let lone = intent.terms.len() == 1 && clauses.is_empty() && post.is_empty();
         for t in &intent.terms {
             let concepts: Vec<&crate::Alternative> = t
                 .alternatives
@@ -512,7 +576,7 @@ impl SearchIndex {
         } else {
             Box::new(BooleanQuery::new(clauses))
         };
-        let top = searcher.search(&query, &TopDocs::with_limit(limit))?;
+        let top = self.top(&searcher, &*query, &post, limit)?;
         let mut generator = SnippetGenerator::create(&searcher, &*query, self.f.body)?;
         generator.set_max_num_chars(160);
         for (score, addr) in top {
@@ -542,6 +606,125 @@ impl SearchIndex {
         }
         hits.truncate(limit);
         Ok(hits)
+    }
+}
+
+/// One clause of a boolean query.
+type Clause = (Occur, Box<dyn Query>);
+
+/// Filters checked on each candidate's fast fields (see `SearchIndex::filters`).
+#[derive(Debug, Clone, Default)]
+struct PostFilter {
+    /// Each entry must hold: one of its (fast field, value) pairs matches.
+    any_of: Vec<Vec<(&'static str, String)>>,
+    /// `created_at` in `[from, to)`.
+    created: Option<(i64, i64)>,
+}
+
+impl PostFilter {
+    fn is_empty(&self) -> bool {
+        self.any_of.is_empty() && self.created.is_none()
+    }
+}
+
+/// A collector that passes on only the documents [`PostFilter`] accepts.
+struct Filtered<C> {
+    inner: C,
+    filter: std::sync::Arc<PostFilter>,
+}
+
+/// One [`PostFilter::any_of`] entry resolved for a segment: (column, accepted ordinals).
+type SegmentCheck = Vec<(tantivy::columnar::Column<u64>, Vec<u64>)>;
+
+struct FilteredSegment<S> {
+    inner: S,
+    checks: Vec<SegmentCheck>,
+    created: Option<(tantivy::columnar::Column<i64>, i64, i64)>,
+    /// Some filter value does not occur in this segment at all.
+    nothing: bool,
+}
+
+impl<C: tantivy::collector::Collector> tantivy::collector::Collector for Filtered<C> {
+    type Fruit = C::Fruit;
+    type Child = FilteredSegment<C::Child>;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let inner = self.inner.for_segment(segment, reader)?;
+        let mut checks = Vec::with_capacity(self.filter.any_of.len());
+        let mut nothing = false;
+        for alternatives in &self.filter.any_of {
+            let mut check: SegmentCheck = Vec::new();
+            for (field, value) in alternatives {
+                let Some(column) = reader.fast_fields().str(field)? else {
+                    continue;
+                };
+                if let Some(ord) = column.dictionary().term_ord(value.as_bytes())? {
+                    check.push((column.ords().clone(), vec![ord]));
+                }
+            }
+            if check.is_empty() {
+                nothing = true;
+            }
+            checks.push(check);
+        }
+        let created = match self.filter.created {
+            Some((from, to)) => Some((reader.fast_fields().i64("created_at")?, from, to)),
+            None => None,
+        };
+        Ok(FilteredSegment {
+            inner,
+            checks,
+            created,
+            nothing,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.inner.requires_scoring()
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<<Self::Child as tantivy::collector::SegmentCollector>::Fruit>,
+    ) -> tantivy::Result<Self::Fruit> {
+        self.inner.merge_fruits(fruits)
+    }
+}
+
+impl<S: tantivy::collector::SegmentCollector> FilteredSegment<S> {
+    fn accepts(&self, doc: tantivy::DocId) -> bool {
+        if self.nothing {
+            return false;
+        }
+        let checks_pass = self.checks.iter().all(|check| {
+            check
+                .iter()
+                .any(|(column, ords)| column.first(doc).is_some_and(|o| ords.contains(&o)))
+        });
+        checks_pass
+            && self.created.as_ref().is_none_or(|(column, from, to)| {
+                column.first(doc).is_some_and(|t| t >= *from && t < *to)
+            })
+    }
+}
+
+impl<S: tantivy::collector::SegmentCollector> tantivy::collector::SegmentCollector
+    for FilteredSegment<S>
+{
+    type Fruit = S::Fruit;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        if self.accepts(doc) {
+            self.inner.collect(doc, score);
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.inner.harvest()
     }
 }
 
@@ -671,25 +854,55 @@ mod tests {
     }
 
     #[test]
-    fn filters_narrow_results() {
-        let ix = index();
-        let only_new = SearchRequest {
-            statuses: vec!["new".into()],
-            ..Default::default()
-        };
-        assert_eq!(ids(&ix, "taka", only_new.clone()), vec![1]);
-        let mfs = SearchRequest {
-            category: Some("mfs".into()),
-            ..Default::default()
-        };
-        let mut got = ids(&ix, "টাকা", mfs);
-        got.sort();
-        assert_eq!(got, vec![1]);
-        let ecommerce = SearchRequest {
-            category: Some("ecommerce".into()),
-            ..Default::default()
-        };
-        assert_eq!(ids(&ix, "taka", ecommerce), vec![2]);
+    fn filters_narrow_results_as_terms_or_as_checks() {
+        // 0.0: every filter is checked per candidate; 1.0: every filter is a query term.
+        for selectivity in [0.0, 1.0] {
+            let ix = index().with_filter_selectivity(selectivity);
+            let only_new = SearchRequest {
+                statuses: vec!["new".into()],
+                ..Default::default()
+            };
+            assert_eq!(ids(&ix, "taka", only_new.clone()), vec![1], "{selectivity}");
+            let new_or_open = SearchRequest {
+                statuses: vec!["new".into(), "open".into(), "no-such".into()],
+                ..Default::default()
+            };
+            let mut got = ids(&ix, "taka", new_or_open);
+            got.sort();
+            assert_eq!(got, vec![1, 2], "{selectivity}");
+            let mfs = SearchRequest {
+                category: Some("mfs".into()),
+                ..Default::default()
+            };
+            assert_eq!(ids(&ix, "টাকা", mfs), vec![1], "{selectivity}");
+            let exact_category = SearchRequest {
+                category: Some("mfs.pin_lock".into()),
+                ..Default::default()
+            };
+            assert_eq!(ids(&ix, "pin", exact_category), vec![3], "{selectivity}");
+            let ecommerce = SearchRequest {
+                category: Some("ecommerce".into()),
+                ..Default::default()
+            };
+            assert_eq!(ids(&ix, "taka", ecommerce), vec![2], "{selectivity}");
+            let unknown = SearchRequest {
+                channel: Some("fax".into()),
+                ..Default::default()
+            };
+            assert!(ids(&ix, "taka", unknown).is_empty(), "{selectivity}");
+            // Created times follow the case ids here: [2, 4) keeps 2 and 3.
+            let base = 1_700_000_000_000_000;
+            let window = SearchRequest {
+                created_from: Some(base + 2),
+                created_to: Some(base + 4),
+                ..Default::default()
+            };
+            let mut windowed = ids(&ix, "refund", window.clone());
+            windowed.extend(ids(&ix, "পিন", window.clone()));
+            windowed.extend(ids(&ix, "cash out", window));
+            windowed.sort();
+            assert_eq!(windowed, vec![2, 3], "{selectivity}");
+        }
     }
 
     #[test]
