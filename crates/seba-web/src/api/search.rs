@@ -61,6 +61,15 @@ pub async fn search(
     };
     let mut text = None;
     for (k, v) in &q {
+        // The query string is decoded leniently: bytes that are not UTF-8 (a lone %FF, an
+        // encoded surrogate) arrive as U+FFFD. Say so rather than search for them.
+        if v.contains('\u{FFFD}') {
+            return Err(bad_param(
+                k,
+                "must be valid UTF-8 text",
+                "সঠিক UTF-8 লেখা নয়",
+            ));
+        }
         let v = v.trim();
         match k.as_str() {
             "q" => text = Some(v.to_string()),

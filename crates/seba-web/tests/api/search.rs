@@ -139,6 +139,13 @@ async fn search_refuses_bad_queries(t: TestApp) {
         let p = a.problem(422);
         assert_eq!(p["errors"][0]["field"], field, "{query}: {p}");
     }
+    // Not UTF-8 (a lone byte, an encoded surrogate): a problem, never a 500.
+    for raw in ["q=%FF%FE", "q=%ED%A0%80", "q=bkash&status=%C3"] {
+        let a = TestApp::send(t.req(&t.agent, Method::GET, &format!("/api/v1/search?{raw}"))).await;
+        let status = a.status.as_u16();
+        assert!((400..500).contains(&status), "{raw}: {status}");
+        assert!(a.json["title_bn"].is_string(), "{raw}: {}", a.text);
+    }
     let long = "ক".repeat(4000);
     TestApp::send(
         t.req(&t.agent, Method::GET, "/api/v1/search")
