@@ -5,13 +5,15 @@
 //! - [`error`]: problem+json in Bengali and English;
 //! - [`extract`]: strict JSON, staff authentication with CSRF, Idempotency-Key, If-Match;
 //! - [`openapi`]: the generated OpenAPI 3.1 document at `/api/openapi.json`;
-//! - [`metrics`]: Prometheus counters and histograms.
+//! - [`metrics`]: Prometheus counters and histograms;
+//! - [`pages`]: server-rendered HTML (maud) with Fluent texts in Bengali and English.
 
 pub mod api;
 pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;
+pub mod pages;
 pub mod state;
 
 use std::time::Instant;
@@ -85,7 +87,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(uploads)
         .merge(json)
-        .route("/", get(ops::index))
+        .route("/", get(pages::home))
+        .route("/lang/{code}", get(pages::switch_lang))
+        .route("/static/{name}", get(pages::assets::serve))
+        .route("/api", get(ops::index))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
@@ -129,10 +134,13 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-    );
+    // Pages set their own policy (they load a stylesheet); everything else loads nothing.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -58,5 +58,14 @@ pub fn document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
-/// Routes served but deliberately not in the document (operations endpoints).
-pub const UNDOCUMENTED: &[&str] = &["/", "/healthz", "/readyz", "/metrics", "/api/openapi.json"];
+/// Routes served but deliberately not in the document (pages and operations endpoints).
+pub const UNDOCUMENTED: &[&str] = &[
+    "/",
+    "/lang/{code}",
+    "/static/{name}",
+    "/api",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/api/openapi.json",
+];

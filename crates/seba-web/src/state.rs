@@ -42,6 +42,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Mark cookies `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
+    /// The hotline number the portal shows.
+    pub hotline: String,
     /// This node's search index (absent: search answers 503).
     pub search: Option<Arc<seba_search::home::LiveIndex>>,
     login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
@@ -60,6 +62,7 @@ impl AppState {
             app,
             metrics: Arc::new(Metrics::new()),
             secure_cookies: false,
+            hotline: "16247".into(),
             search: None,
             login_limiter: limiter(limits.login_per_minute),
             public_limiter: limiter(limits.public_per_minute),

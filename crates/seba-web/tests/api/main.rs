@@ -21,4 +21,5 @@ mod customer;
 mod docs;
 mod idempotency;
 mod ops;
+mod pages;
 mod search;

@@ -1,0 +1,152 @@
+//! Server-rendered pages (maud templates, Fluent texts): the customer portal and, in time,
+//! the agent workspace. Every page works without JavaScript, is Bengali unless the visitor
+//! chose English (remembered in a cookie), and links one small stylesheet embedded in the
+//! binary under a content-hashed name.
+
+pub mod assets;
+pub mod i18n;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+use serde::Deserialize;
+
+use crate::state::AppState;
+pub use i18n::{Lang, t, t_args};
+
+/// The cookie that remembers the visitor's language.
+pub const LANG_COOKIE: &str = "seba_lang";
+
+/// What pages may load: only this origin's stylesheet and images, forms posting back here.
+const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The visitor's language: the cookie if set, else the first language of
+/// `Accept-Language` seba has, else Bengali.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == LANG_COOKIE).then(|| Lang::parse(v)).flatten()
+        });
+    if let Some(lang) = cookie {
+        return lang;
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(',')
+                .filter_map(|part| part.split(';').next())
+                .find_map(|tag| Lang::parse(tag).or_else(|| Lang::parse(tag.split('-').next()?)))
+        })
+        .unwrap_or(Lang::Bn)
+}
+
+/// A whole page: the layout around `body`, with the page headers.
+pub fn page(lang: Lang, path: &str, title: &str, body: Markup) -> Response {
+    let other = lang.other();
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (t(lang, "site-name")) }
+                link rel="stylesheet" href=(assets::stylesheet_url());
+            }
+            body {
+                header {
+                    div {
+                        a.brand href="/" { (t(lang, "site-name")) }
+                        span.tagline { (t(lang, "site-tagline")) }
+                    }
+                    a href=(format!("/lang/{}?next={}", other.code(), path))
+                        hreflang=(other.code()) lang=(other.code())
+                        title=(t(lang, "lang-switch-label")) { (t(lang, "lang-switch")) }
+                }
+                main { (body) }
+                footer { p { (t(lang, "footer-note")) } }
+            }
+        }
+    };
+    let mut res = (StatusCode::OK, markup.into_string()).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PAGE_CSP),
+    );
+    h.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Accept-Language"),
+    );
+    res
+}
+
+/// The portal's home page.
+pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = lang_of(&headers);
+    let hotline = match lang {
+        Lang::Bn => seba_core::text::bengali_digits(&state.hotline),
+        Lang::En => state.hotline.clone(),
+    };
+    let body = html! {
+        h1 { (t(lang, "home-title")) }
+        p { (t(lang, "home-intro")) }
+        section.card.hotline {
+            h2 { (t(lang, "hotline-title")) }
+            p { strong { (t_args(lang, "hotline-body", &[("number", hotline.into())])) } }
+        }
+    };
+    page(lang, "/", &t(lang, "site-tagline"), body)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// `GET /lang/{code}?next=/path`: remember the language and go back. Only a path on this
+/// site is followed (never `//host` or a URL), so the link cannot send anyone elsewhere.
+pub async fn switch_lang(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    let Some(lang) = Lang::parse(&code) else {
+        return crate::error::ApiError::not_found().into_response();
+    };
+    let next = q
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".into());
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        lang.code()
+    );
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&next) {
+        h.insert(header::LOCATION, v);
+    } else {
+        h.insert(header::LOCATION, HeaderValue::from_static("/"));
+    }
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        h.insert(header::SET_COOKIE, v);
+    }
+    res
+}
