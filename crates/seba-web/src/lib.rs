@@ -89,6 +89,9 @@ pub fn router(state: AppState) -> Router {
         .merge(json)
         .route("/", get(pages::home))
         .route("/lang/{code}", get(pages::switch_lang))
+        .route("/complaints/new", get(pages::complaints::new))
+        .route("/complaints", post(pages::complaints::create))
+        .route("/complaints/filed", get(pages::complaints::filed))
         .route("/static/{name}", get(pages::assets::serve))
         .route("/api", get(ops::index))
         .route("/healthz", get(ops::healthz))
@@ -152,11 +155,12 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
 /// both languages, as every other error.
 async fn as_problem(res: Response) -> Response {
     let status = res.status();
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if status.as_u16() < 400 || is_problem {
+    // A problem already, or a page that explains itself (a form shown again with its errors).
+    let explained = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(b"application/problem+json")
+            || v.as_bytes().starts_with(b"text/html")
+    });
+    if status.as_u16() < 400 || explained {
         return res;
     }
     let (parts, body) = res.into_parts();

@@ -62,6 +62,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
 pub const UNDOCUMENTED: &[&str] = &[
     "/",
     "/lang/{code}",
+    "/complaints/new",
+    "/complaints",
+    "/complaints/filed",
     "/static/{name}",
     "/api",
     "/healthz",

@@ -4,6 +4,7 @@
 //! binary under a content-hashed name.
 
 pub mod assets;
+pub mod complaints;
 pub mod i18n;
 
 use axum::extract::{Path, Query, State};
@@ -106,6 +107,7 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
     let body = html! {
         h1 { (t(lang, "home-title")) }
         p { (t(lang, "home-intro")) }
+        p { a.button href="/complaints/new" { (t(lang, "nav-file")) } }
         section.card.hotline {
             h2 { (t(lang, "hotline-title")) }
             p { strong { (t_args(lang, "hotline-body", &[("number", hotline.into())])) } }

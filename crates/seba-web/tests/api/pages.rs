@@ -10,13 +10,24 @@ sqlite_only! {
     home_in_both_languages => sqlite_home_in_both_languages;
     language_switch_is_remembered_and_stays_on_site => sqlite_language_switch_is_remembered_and_stays_on_site;
     stylesheet_is_cache_busted => sqlite_stylesheet_is_cache_busted;
+    a_complaint_filed_from_the_form => sqlite_a_complaint_filed_from_the_form;
+    the_form_refuses_forgeries_and_bad_input => sqlite_the_form_refuses_forgeries_and_bad_input;
 }
 
 /// Every page path the portal has, to render in both languages.
-const PAGES: &[&str] = &["/"];
+const PAGES: &[&str] = &["/", "/complaints/new", "/complaints/filed"];
 
 async fn home_in_both_languages(t: TestApp) {
+    let filed = format!(
+        "/complaints/filed?case={}",
+        seba_core::ids::CaseNumber::from_id(seba_core::ids::CaseId(13))
+    );
     for path in PAGES {
+        let path = &if *path == "/complaints/filed" {
+            filed.as_str()
+        } else {
+            path
+        };
         // No cookie, no Accept-Language: Bengali.
         let a = TestApp::send(t.anon(Method::GET, path)).await;
         a.expect(200);
@@ -29,7 +40,9 @@ async fn home_in_both_languages(t: TestApp) {
         assert_eq!(a.header("content-language"), Some("bn"));
         assert!(a.text.contains("<html lang=\"bn\">"), "{}", a.text);
         assert!(a.text.contains("সেবা"), "{}", a.text);
-        assert!(a.text.contains("১৬২৪৭"), "the hotline in Bengali digits");
+        if *path == "/" {
+            assert!(a.text.contains("১৬২৪৭"), "the hotline in Bengali digits");
+        }
         assert!(!a.text.contains('⟦'), "a Fluent key is missing: {}", a.text);
         let csp = a.header("content-security-policy").unwrap_or_default();
         assert!(csp.contains("style-src 'self'") && csp.contains("frame-ancestors 'none'"));
@@ -44,7 +57,9 @@ async fn home_in_both_languages(t: TestApp) {
         .await;
         a.expect(200);
         assert!(a.text.contains("<html lang=\"en\">"));
-        assert!(a.text.contains("16247"));
+        if *path == "/" {
+            assert!(a.text.contains("16247"));
+        }
         assert!(!a.text.contains('⟦'), "a Fluent key is missing: {}", a.text);
 
         // A page and its stylesheet weigh well under 60 KB.
@@ -155,4 +170,166 @@ async fn stylesheet_is_cache_busted(t: TestApp) {
     TestApp::send(t.anon(Method::GET, "/static/seba.000000000000.css"))
         .await
         .problem(404);
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The form's anti-forgery cookie and hidden fields, from `GET /complaints/new`.
+async fn open_form(t: &TestApp, lang: &str) -> (String, String, String, String) {
+    let res = no_redirects()
+        .get(format!("{}/complaints/new", t.base))
+        .header("accept-language", lang)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let pair = cookie.split(';').next().unwrap_or_default().to_string();
+    let html = res.text().await.unwrap();
+    let hidden = |name: &str| {
+        html.split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (csrf, key) = (hidden("csrf"), hidden("key"));
+    assert_eq!(pair, format!("seba_form={csrf}"), "double-submit token");
+    assert!(key.len() >= 16, "an idempotency key per form: {key:?}");
+    (pair, csrf, key, html)
+}
+
+async fn a_complaint_filed_from_the_form(t: TestApp) {
+    let (cookie, csrf, key, html) = open_form(&t, "bn").await;
+    assert!(
+        html.contains("value=\"mfs.wrong_transfer\""),
+        "the categories are offered"
+    );
+    let fields = [
+        ("category", "mfs.wrong_transfer"),
+        ("description", "বিকাশে ৫,০০০ টাকা ভুল নম্বরে চলে গেছে, ফেরত চাই"),
+        ("msisdn", "০১৭১২-৩৪৫৬৭৮"),
+        ("name", "রহিম"),
+        ("csrf", csrf.as_str()),
+        ("key", key.as_str()),
+    ];
+    let post = || {
+        no_redirects()
+            .post(format!("{}/complaints", t.base))
+            .header("cookie", &cookie)
+            .form(&fields)
+    };
+    let res = post().send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let number = location
+        .strip_prefix("/complaints/filed?case=")
+        .expect("to the confirmation")
+        .to_string();
+    let page = TestApp::send(
+        t.anon(Method::GET, &location)
+            .header("accept-language", "bn"),
+    )
+    .await;
+    page.expect(200);
+    assert!(
+        page.text
+            .contains(&seba_core::text::bengali_digits(&number)),
+        "{}",
+        page.text
+    );
+
+    // The same form sent again (a double tap, a reload): the same case, not a second one.
+    let again = post().send().await.unwrap();
+    assert_eq!(again.status().as_u16(), 303);
+    assert_eq!(
+        again
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some(location.as_str())
+    );
+    let list = t.get(&t.agent, "/api/v1/cases?msisdn=01712345678").await;
+    let items = list.expect(200)["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["number"], number.as_str());
+    assert_eq!(items[0]["channel"], "web");
+    let case = t.get(&t.agent, &format!("/api/v1/cases/{number}")).await;
+    let v = case.expect(200);
+    assert!(v.to_string().contains("ভুল নম্বরে"), "{v}");
+}
+
+async fn the_form_refuses_forgeries_and_bad_input(t: TestApp) {
+    let (cookie, csrf, key, _) = open_form(&t, "en").await;
+    let good = |csrf: &str| {
+        vec![
+            ("category", "mfs.wrong_transfer".to_string()),
+            ("description", "sent 500 tk to a wrong number".to_string()),
+            ("msisdn", "01812345678".to_string()),
+            ("csrf", csrf.to_string()),
+            ("key", key.clone()),
+        ]
+    };
+    // No cookie, or a token that is not the cookie's: refused, nothing filed.
+    for (cookie, token) in [
+        ("", csrf.as_str()),
+        (cookie.as_str(), "forged-token-000000000000"),
+    ] {
+        let mut req = no_redirects()
+            .post(format!("{}/complaints", t.base))
+            .form(&good(token));
+        if !cookie.is_empty() {
+            req = req.header("cookie", cookie);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 403);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("role=\"alert\""), "{html}");
+    }
+    // A bad phone number: the form again, with the reason and what was typed.
+    let mut fields = good(&csrf);
+    fields[2].1 = "12345".into();
+    let res = no_redirects()
+        .post(format!("{}/complaints", t.base))
+        .header("cookie", &cookie)
+        .header("accept-language", "en")
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("role=\"alert\""), "{html}");
+    assert!(
+        html.contains("sent 500 tk to a wrong number"),
+        "kept: {html}"
+    );
+    let list = t.get(&t.agent, "/api/v1/cases?channel=web").await;
+    assert_eq!(
+        list.expect(200)["items"].as_array().map(Vec::len),
+        Some(0),
+        "nothing was filed"
+    );
 }

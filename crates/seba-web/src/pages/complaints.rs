@@ -1,0 +1,280 @@
+//! Filing a complaint from the portal: a plain HTML form (no JavaScript needed) that goes
+//! through the same application command as the API, protected against cross-site posting
+//! by a double-submit token, and idempotent: submitting twice (a double tap, a reload of
+//! the POST) files one case.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+
+use seba_app::AppError;
+use seba_app::cases::{Caller, Idem, NewCaseInput};
+use seba_core::case::Channel;
+
+use super::{Lang, lang_of, page, t};
+use crate::extract::ClientIp;
+use crate::state::AppState;
+
+/// The cookie that carries the form's anti-forgery token.
+const FORM_COOKIE: &str = "seba_form";
+const SCOPE: &str = "portal.complaints";
+
+/// What the form posts.
+#[derive(Debug, Default, Deserialize)]
+pub struct ComplaintForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    msisdn: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    key: String,
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+}
+
+/// The form, with the values and errors of a refused attempt.
+async fn form(
+    state: &AppState,
+    lang: Lang,
+    token: &str,
+    values: &ComplaintForm,
+    errors: &[String],
+) -> Markup {
+    let mut categories: Vec<(String, String)> = match state.app.snapshot().await {
+        Ok(snap) => snap
+            .categories
+            .values()
+            .filter(|c| c.parent.is_some())
+            .map(|c| {
+                let name = match lang {
+                    Lang::Bn => c.name_bn.clone(),
+                    Lang::En => c.name_en.clone(),
+                };
+                (c.code.clone(), name)
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    categories.sort();
+    let key = if values.key.is_empty() {
+        state.app.random.token(16)
+    } else {
+        values.key.clone()
+    };
+    html! {
+        h1 { (t(lang, "file-title")) }
+        p { (t(lang, "file-intro")) }
+        @if !errors.is_empty() {
+            section.card.errors role="alert" {
+                p { strong { (t(lang, "file-errors")) } }
+                ul { @for e in errors { li { (e) } } }
+            }
+        }
+        form method="post" action="/complaints" accept-charset="utf-8" {
+            input type="hidden" name="csrf" value=(token);
+            input type="hidden" name="key" value=(key);
+            p {
+                label for="category" { (t(lang, "file-category")) }
+                br;
+                select id="category" name="category" required {
+                    option value="" { (t(lang, "file-category-choose")) }
+                    @for (code, name) in &categories {
+                        option value=(code) selected[*code == values.category] { (name) }
+                    }
+                }
+            }
+            p {
+                label for="description" { (t(lang, "file-description")) }
+                br;
+                textarea id="description" name="description" rows="6" required maxlength="5000" {
+                    (values.description)
+                }
+            }
+            p {
+                label for="msisdn" { (t(lang, "file-msisdn")) }
+                br;
+                input id="msisdn" name="msisdn" type="tel" inputmode="tel" autocomplete="tel"
+                    required value=(values.msisdn) aria-describedby="msisdn-hint";
+                br;
+                small id="msisdn-hint" { (t(lang, "file-msisdn-hint")) }
+            }
+            p {
+                label for="name" { (t(lang, "file-name")) }
+                br;
+                input id="name" name="name" type="text" autocomplete="name" maxlength="200"
+                    value=(values.name);
+            }
+            p { button type="submit" { (t(lang, "file-submit")) } }
+        }
+    }
+}
+
+fn with_form_cookie(mut res: Response, state: &AppState, token: &str) -> Response {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let cookie =
+        format!("{FORM_COOKIE}={token}; Path=/complaints; SameSite=Strict; HttpOnly{secure}");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// `GET /complaints/new`: the empty form.
+pub async fn new(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = lang_of(&headers);
+    let token = cookie_value(&headers, FORM_COOKIE)
+        .filter(|t| {
+            t.len() >= 16
+                && t.len() <= 64
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .unwrap_or_else(|| state.app.random.token(24));
+    let body = form(&state, lang, &token, &ComplaintForm::default(), &[]).await;
+    let res = page(lang, "/complaints/new", &t(lang, "file-title"), body);
+    with_form_cookie(res, &state, &token)
+}
+
+/// `POST /complaints`: file it, then show the case number (POST, redirect, GET).
+pub async fn create(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(values): Form<ComplaintForm>,
+) -> Response {
+    let lang = lang_of(&headers);
+    if let Err(e) = state.check_public_rate(ip) {
+        return e.into_response();
+    }
+    let cookie = cookie_value(&headers, FORM_COOKIE).unwrap_or_default();
+    let genuine = !cookie.is_empty()
+        && cookie.len() == values.csrf.len()
+        && bool::from(cookie.as_bytes().ct_eq(values.csrf.as_bytes()));
+    if !genuine {
+        let token = state.app.random.token(24);
+        let body = form(&state, lang, &token, &values, &[t(lang, "file-expired")]).await;
+        let mut res = page(lang, "/complaints/new", &t(lang, "file-title"), body);
+        *res.status_mut() = StatusCode::FORBIDDEN;
+        return with_form_cookie(res, &state, &token);
+    }
+    let input = NewCaseInput {
+        channel: Some(Channel::Web),
+        category: values.category.clone(),
+        body: values.description.clone(),
+        requester_msisdn: Some(values.msisdn.clone()).filter(|m| !m.trim().is_empty()),
+        requester_name: Some(values.name.clone()).filter(|n| !n.trim().is_empty()),
+        ..NewCaseInput::default()
+    };
+    let key = values.key.trim().to_string();
+    let idem = (!key.is_empty() && key.len() <= 64).then(|| Idem {
+        scope: SCOPE.into(),
+        key: key.clone(),
+        request_hash: String::new(),
+        render: std::sync::Arc::new(|case, _| seba_store::StoredResponse {
+            request_hash: String::new(),
+            status: 303,
+            body: case.number().to_string(),
+            headers: vec![],
+        }),
+    });
+    // The same form submitted again: the case it filed.
+    if idem.is_some()
+        && let Ok(Some(stored)) = state.app.store.idempotent_response(SCOPE, &key).await
+    {
+        return filed_redirect(&stored.body);
+    }
+    let number = match state.app.create_case(input, Caller::customer(), idem).await {
+        Ok((case, _)) => case.number().to_string(),
+        Err(AppError::IdempotencyRace) => {
+            match state.app.store.idempotent_response(SCOPE, &key).await {
+                Ok(Some(stored)) => stored.body,
+                _ => return crate::error::ApiError::internal().into_response(),
+            }
+        }
+        Err(e) => {
+            let api: crate::error::ApiError = e.into();
+            let errors: Vec<String> = if api.errors.is_empty() {
+                vec![match lang {
+                    Lang::Bn => api.detail.bn.clone(),
+                    Lang::En => api.detail.en.clone(),
+                }]
+            } else {
+                api.errors
+                    .iter()
+                    .map(|f| match lang {
+                        Lang::Bn => f.detail_bn.clone(),
+                        Lang::En => f.detail.clone(),
+                    })
+                    .collect()
+            };
+            let token = cookie;
+            let body = form(&state, lang, &token, &values, &errors).await;
+            let mut res = page(lang, "/complaints/new", &t(lang, "file-title"), body);
+            *res.status_mut() = if api.status.is_server_error() {
+                api.status
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            return res;
+        }
+    };
+    filed_redirect(&number)
+}
+
+fn filed_redirect(number: &str) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/complaints/filed?case={number}")) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FiledQuery {
+    case: Option<String>,
+}
+
+/// `GET /complaints/filed?case=…`: the confirmation. It shows only the number the visitor
+/// already has in the address.
+pub async fn filed(headers: HeaderMap, Query(q): Query<FiledQuery>) -> Response {
+    let lang = lang_of(&headers);
+    let Some(number) = q
+        .case
+        .and_then(|n| seba_core::ids::CaseNumber::parse(&n).ok())
+    else {
+        return crate::error::ApiError::not_found().into_response();
+    };
+    let shown = match lang {
+        Lang::Bn => seba_core::text::bengali_digits(&number.to_string()),
+        Lang::En => number.to_string(),
+    };
+    let body = html! {
+        h1 { (t(lang, "filed-title")) }
+        section.card {
+            p { (t(lang, "filed-number")) }
+            p.case-number { strong { (shown) } }
+            p { (t(lang, "filed-next")) }
+        }
+    };
+    page(lang, "/complaints/new", &t(lang, "filed-title"), body)
+}
