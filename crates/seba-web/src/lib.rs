@@ -92,6 +92,12 @@ pub fn router(state: AppState) -> Router {
         .route("/complaints/new", get(pages::complaints::new))
         .route("/complaints", post(pages::complaints::create))
         .route("/complaints/filed", get(pages::complaints::filed))
+        .route(
+            "/track",
+            get(pages::track::start_page).post(pages::track::start),
+        )
+        .route("/track/verify", post(pages::track::verify))
+        .route("/track/case", get(pages::track::case))
         .route("/static/{name}", get(pages::assets::serve))
         .route("/api", get(ops::index))
         .route("/healthz", get(ops::healthz))

@@ -9,18 +9,17 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use subtle::ConstantTimeEq;
 
 use seba_app::AppError;
 use seba_app::cases::{Caller, Idem, NewCaseInput};
 use seba_core::case::Channel;
 
-use super::{Lang, lang_of, page, t};
+use super::{
+    FORM_COOKIE, Lang, cookie_value, form_token, genuine_form, lang_of, page, t, with_form_cookie,
+};
 use crate::extract::ClientIp;
 use crate::state::AppState;
 
-/// The cookie that carries the form's anti-forgery token.
-const FORM_COOKIE: &str = "seba_form";
 const SCOPE: &str = "portal.complaints";
 
 /// What the form posts.
@@ -38,18 +37,6 @@ pub struct ComplaintForm {
     csrf: String,
     #[serde(default)]
     key: String,
-}
-
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == name).then(|| v.to_string())
-        })
 }
 
 /// The form, with the values and errors of a refused attempt.
@@ -129,27 +116,10 @@ async fn form(
     }
 }
 
-fn with_form_cookie(mut res: Response, state: &AppState, token: &str) -> Response {
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let cookie =
-        format!("{FORM_COOKIE}={token}; Path=/complaints; SameSite=Strict; HttpOnly{secure}");
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    res
-}
-
 /// `GET /complaints/new`: the empty form.
 pub async fn new(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let lang = lang_of(&headers);
-    let token = cookie_value(&headers, FORM_COOKIE)
-        .filter(|t| {
-            t.len() >= 16
-                && t.len() <= 64
-                && t.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
-        .unwrap_or_else(|| state.app.random.token(24));
+    let token = form_token(&state, &headers);
     let body = form(&state, lang, &token, &ComplaintForm::default(), &[]).await;
     let res = page(lang, "/complaints/new", &t(lang, "file-title"), body);
     with_form_cookie(res, &state, &token)
@@ -167,10 +137,7 @@ pub async fn create(
         return e.into_response();
     }
     let cookie = cookie_value(&headers, FORM_COOKIE).unwrap_or_default();
-    let genuine = !cookie.is_empty()
-        && cookie.len() == values.csrf.len()
-        && bool::from(cookie.as_bytes().ct_eq(values.csrf.as_bytes()));
-    if !genuine {
+    if !genuine_form(&headers, &values.csrf) {
         let token = state.app.random.token(24);
         let body = form(&state, lang, &token, &values, &[t(lang, "file-expired")]).await;
         let mut res = page(lang, "/complaints/new", &t(lang, "file-title"), body);

@@ -141,6 +141,25 @@ mod tests {
     }
 
     #[test]
+    fn every_status_has_words() {
+        use seba_core::case::Status;
+        for s in [
+            Status::New,
+            Status::Open,
+            Status::PendingCustomer,
+            Status::PendingThirdParty,
+            Status::Resolved,
+            Status::Closed,
+            Status::Merged,
+        ] {
+            for lang in [Lang::Bn, Lang::En] {
+                let words = t(lang, &format!("status-{}", s.as_str()));
+                assert!(!words.contains('⟦'), "{s:?} in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
     fn a_missing_key_is_visible() {
         assert_eq!(t(Lang::Bn, "no-such-key"), "⟦no-such-key⟧");
     }

@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod complaints;
 pub mod i18n;
+pub mod track;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -18,6 +19,9 @@ pub use i18n::{Lang, t, t_args};
 
 /// The cookie that remembers the visitor's language.
 pub const LANG_COOKIE: &str = "seba_lang";
+/// The cookie that carries the forms' anti-forgery token (double submit: every form also
+/// carries it in a hidden field, which another site can neither read nor set).
+pub const FORM_COOKIE: &str = "seba_form";
 
 /// What pages may load: only this origin's stylesheet and images, forms posting back here.
 const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
@@ -107,7 +111,11 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
     let body = html! {
         h1 { (t(lang, "home-title")) }
         p { (t(lang, "home-intro")) }
-        p { a.button href="/complaints/new" { (t(lang, "nav-file")) } }
+        p.actions {
+            a.button href="/complaints/new" { (t(lang, "nav-file")) }
+            " "
+            a.button.secondary href="/track" { (t(lang, "nav-track")) }
+        }
         section.card.hotline {
             h2 { (t(lang, "hotline-title")) }
             p { strong { (t_args(lang, "hotline-body", &[("number", hotline.into())])) } }
@@ -149,6 +157,58 @@ pub async fn switch_lang(
     }
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         h.insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// A cookie's value from the request.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+}
+
+/// The visitor's anti-forgery token: the one their cookie holds, or a new one.
+pub fn form_token(state: &AppState, headers: &HeaderMap) -> String {
+    cookie_value(headers, FORM_COOKIE)
+        .filter(|t| {
+            (16..=64).contains(&t.len())
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .unwrap_or_else(|| state.app.random.token(24))
+}
+
+/// Whether a posted form's token is the visitor's cookie (compared in constant time).
+pub fn genuine_form(headers: &HeaderMap, posted: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    let cookie = cookie_value(headers, FORM_COOKIE).unwrap_or_default();
+    !cookie.is_empty()
+        && cookie.len() == posted.len()
+        && bool::from(cookie.as_bytes().ct_eq(posted.as_bytes()))
+}
+
+/// Set (or renew) the anti-forgery cookie on a page that shows a form.
+pub fn with_form_cookie(mut res: Response, state: &AppState, token: &str) -> Response {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{FORM_COOKIE}={token}; Path=/; SameSite=Strict; HttpOnly{secure}");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// A 303 to a path on this site.
+pub fn see_other(path: &str) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(path) {
+        res.headers_mut().insert(header::LOCATION, v);
     }
     res
 }

@@ -12,10 +12,17 @@ sqlite_only! {
     stylesheet_is_cache_busted => sqlite_stylesheet_is_cache_busted;
     a_complaint_filed_from_the_form => sqlite_a_complaint_filed_from_the_form;
     the_form_refuses_forgeries_and_bad_input => sqlite_the_form_refuses_forgeries_and_bad_input;
+    a_customer_tracks_a_complaint_with_a_code => sqlite_a_customer_tracks_a_complaint_with_a_code;
 }
 
 /// Every page path the portal has, to render in both languages.
-const PAGES: &[&str] = &["/", "/complaints/new", "/complaints/filed"];
+const PAGES: &[&str] = &[
+    "/",
+    "/complaints/new",
+    "/complaints/filed",
+    "/track",
+    "/track/case",
+];
 
 async fn home_in_both_languages(t: TestApp) {
     let filed = format!(
@@ -331,5 +338,160 @@ async fn the_form_refuses_forgeries_and_bad_input(t: TestApp) {
         list.expect(200)["items"].as_array().map(Vec::len),
         Some(0),
         "nothing was filed"
+    );
+}
+
+/// A form's hidden field.
+fn hidden(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn a_customer_tracks_a_complaint_with_a_code(t: TestApp) {
+    let created = t
+        .create_case(
+            &t.agent,
+            &crate::common::case_body("01812345678", "বিকাশে টাকা আটকে আছে"),
+        )
+        .await;
+    let number = created["number"].as_str().expect("number").to_string();
+    let reply = t
+        .post(
+            &t.agent,
+            &format!("/api/v1/cases/{number}/messages"),
+            &serde_json::json!({ "kind": "reply", "body": "আমরা দেখছি, ২ দিনের মধ্যে জানাব।" }),
+        )
+        .await;
+    reply.expect(201);
+    t.post(
+        &t.agent,
+        &format!("/api/v1/cases/{number}/messages"),
+        &serde_json::json!({ "kind": "note", "body": "internal: recipient unreachable" }),
+    )
+    .await
+    .expect(201);
+
+    // The first form.
+    let res = no_redirects()
+        .get(format!("{}/track", t.base))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_default()
+        .to_string();
+    let html = res.text().await.unwrap();
+    let csrf = hidden(&html, "csrf");
+    assert_eq!(cookie, format!("seba_form={csrf}"));
+
+    // Case number and mobile number, both in Bengali digits: the code form.
+    let res = no_redirects()
+        .post(format!("{}/track", t.base))
+        .header("cookie", &cookie)
+        .form(&[
+            ("number", seba_core::text::bengali_digits(&number)),
+            ("msisdn", "০১৮১২৩৪৫৬৭৮".to_string()),
+            ("csrf", csrf.clone()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.unwrap();
+    let challenge = hidden(&html, "challenge");
+    assert!(!challenge.is_empty(), "{html}");
+    let code = t.sms_code(&challenge).await;
+
+    // A wrong code: asked again, nothing shown.
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let verify = |code: String| {
+        no_redirects()
+            .post(format!("{}/track/verify", t.base))
+            .header("cookie", &cookie)
+            .form(&[
+                ("challenge", challenge.clone()),
+                ("code", code),
+                ("csrf", csrf.clone()),
+            ])
+    };
+    let res = verify(wrong).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(!res.text().await.unwrap().contains("আমরা দেখছি"));
+
+    // The right code, in Bengali digits: the case, through an HttpOnly view pass.
+    let res = verify(seba_core::text::bengali_digits(&code))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        res.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/track/case")
+    );
+    let view = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        view.contains("HttpOnly") && view.contains("Path=/track"),
+        "{view}"
+    );
+    let view = view.split(';').next().unwrap_or_default().to_string();
+    let page = TestApp::send(t.anon(Method::GET, "/track/case").header("cookie", &view)).await;
+    page.expect(200);
+    assert!(
+        page.text
+            .contains(&seba_core::text::bengali_digits(&number))
+    );
+    assert!(page.text.contains("আমরা দেখছি"), "the public reply");
+    assert!(
+        page.text.contains("বিকাশে টাকা আটকে আছে"),
+        "the customer's own words"
+    );
+    assert!(!page.text.contains("internal"), "never an internal note");
+    let status = t.get(&t.agent, &format!("/api/v1/cases/{number}")).await;
+    let status = status.expect(200)["case"]["status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let words = seba_web::pages::t(seba_web::pages::Lang::Bn, &format!("status-{status}"));
+    assert!(!words.contains('⟦'), "{status}");
+    assert!(page.text.contains(&words), "the status in words: {words}");
+
+    // Without the pass, or with a forged one: back to the first form.
+    for cookie in ["", "seba_view=1.99999999999.forged"] {
+        let a = TestApp::send(t.anon(Method::GET, "/track/case").header("cookie", cookie)).await;
+        a.expect(200);
+        assert!(!a.text.contains("আমরা দেখছি"));
+        assert!(a.text.contains("name=\"msisdn\""));
+    }
+
+    // The wrong mobile number reads the same as the right one, and sends nothing.
+    let res = no_redirects()
+        .post(format!("{}/track", t.base))
+        .header("cookie", &cookie)
+        .form(&[
+            ("number", number.clone()),
+            ("msisdn", "01998765432".to_string()),
+            ("csrf", csrf.clone()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let other = res.text().await.unwrap();
+    assert_eq!(
+        other.replace(&hidden(&other, "challenge"), ""),
+        html.replace(&challenge, ""),
+        "the same page either way"
     );
 }

@@ -1,0 +1,280 @@
+//! Tracking a complaint from the portal, in three plain forms: the case number and mobile
+//! number; then the one-time code sent by SMS to that number (the page says the same
+//! whether or not the numbers match); then the case itself — its status, its deadline in
+//! plain words and the public conversation — through a short-lived view pass kept in an
+//! HttpOnly cookie.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use seba_app::AppError;
+
+use super::{
+    Lang, cookie_value, form_token, genuine_form, lang_of, page, see_other, t, t_args,
+    with_form_cookie,
+};
+use crate::extract::ClientIp;
+use crate::state::AppState;
+
+/// The cookie holding the view pass after a correct code.
+const VIEW_COOKIE: &str = "seba_view";
+
+#[derive(Debug, Default, Deserialize)]
+pub struct StartForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    msisdn: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    challenge: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+fn errors_box(errors: &[String]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            section.card.errors role="alert" {
+                ul { @for e in errors { li { (e) } } }
+            }
+        }
+    }
+}
+
+fn start_form(lang: Lang, token: &str, values: &StartForm, errors: &[String]) -> Markup {
+    html! {
+        h1 { (t(lang, "track-title")) }
+        p { (t(lang, "track-intro")) }
+        (errors_box(errors))
+        form method="post" action="/track" accept-charset="utf-8" {
+            input type="hidden" name="csrf" value=(token);
+            p {
+                label for="number" { (t(lang, "track-number")) }
+                br;
+                input id="number" name="number" required value=(values.number)
+                    inputmode="numeric" autocomplete="off" aria-describedby="number-hint";
+                br;
+                small id="number-hint" { (t(lang, "track-number-hint")) }
+            }
+            p {
+                label for="msisdn" { (t(lang, "file-msisdn")) }
+                br;
+                input id="msisdn" name="msisdn" type="tel" inputmode="tel" autocomplete="tel"
+                    required value=(values.msisdn);
+            }
+            p { button type="submit" { (t(lang, "track-send-code")) } }
+        }
+    }
+}
+
+fn code_form(lang: Lang, token: &str, challenge: &str, errors: &[String]) -> Markup {
+    html! {
+        h1 { (t(lang, "track-code-title")) }
+        @if errors.is_empty() { p { (t(lang, "track-code-sent")) } }
+        (errors_box(errors))
+        form method="post" action="/track/verify" accept-charset="utf-8" {
+            input type="hidden" name="csrf" value=(token);
+            input type="hidden" name="challenge" value=(challenge);
+            p {
+                label for="code" { (t(lang, "track-code")) }
+                br;
+                input id="code" name="code" required inputmode="numeric"
+                    autocomplete="one-time-code" maxlength="12";
+            }
+            p { button type="submit" { (t(lang, "track-show")) } }
+        }
+    }
+}
+
+fn error_texts(lang: Lang, e: AppError) -> (StatusCode, Vec<String>) {
+    let api: crate::error::ApiError = e.into();
+    let pick = |bn: &str, en: &str| match lang {
+        Lang::Bn => bn.to_string(),
+        Lang::En => en.to_string(),
+    };
+    let texts = if api.errors.is_empty() {
+        vec![pick(&api.detail.bn, &api.detail.en)]
+    } else {
+        api.errors
+            .iter()
+            .map(|f| pick(&f.detail_bn, &f.detail))
+            .collect()
+    };
+    (api.status, texts)
+}
+
+/// `GET /track`: the first form.
+pub async fn start_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = lang_of(&headers);
+    let token = form_token(&state, &headers);
+    let body = start_form(lang, &token, &StartForm::default(), &[]);
+    with_form_cookie(
+        page(lang, "/track", &t(lang, "track-title"), body),
+        &state,
+        &token,
+    )
+}
+
+/// `POST /track`: send the code (if the numbers match), ask for it.
+pub async fn start(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(values): Form<StartForm>,
+) -> Response {
+    let lang = lang_of(&headers);
+    if let Err(e) = state.check_public_rate(ip) {
+        return e.into_response();
+    }
+    let token = form_token(&state, &headers);
+    if !genuine_form(&headers, &values.csrf) {
+        let body = start_form(lang, &token, &values, &[t(lang, "file-expired")]);
+        let mut res = page(lang, "/track", &t(lang, "track-title"), body);
+        *res.status_mut() = StatusCode::FORBIDDEN;
+        return with_form_cookie(res, &state, &token);
+    }
+    match state
+        .app
+        .start_tracking(&values.number, &values.msisdn)
+        .await
+    {
+        Ok(started) => {
+            let body = code_form(lang, &token, &started.challenge_id, &[]);
+            page(lang, "/track", &t(lang, "track-code-title"), body)
+        }
+        Err(e) => {
+            let (status, errors) = error_texts(lang, e);
+            let body = start_form(lang, &token, &values, &errors);
+            let mut res = page(lang, "/track", &t(lang, "track-title"), body);
+            *res.status_mut() = if status.is_server_error() {
+                status
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            res
+        }
+    }
+}
+
+/// `POST /track/verify`: check the code; on success keep the view pass and show the case.
+pub async fn verify(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(values): Form<CodeForm>,
+) -> Response {
+    let lang = lang_of(&headers);
+    if let Err(e) = state.check_public_rate(ip) {
+        return e.into_response();
+    }
+    let token = form_token(&state, &headers);
+    if !genuine_form(&headers, &values.csrf) {
+        let body = start_form(
+            lang,
+            &token,
+            &StartForm::default(),
+            &[t(lang, "file-expired")],
+        );
+        let mut res = page(lang, "/track", &t(lang, "track-title"), body);
+        *res.status_mut() = StatusCode::FORBIDDEN;
+        return with_form_cookie(res, &state, &token);
+    }
+    match state
+        .app
+        .verify_tracking(&values.challenge, &values.code)
+        .await
+    {
+        Ok(case) => {
+            let secure = if state.secure_cookies { "; Secure" } else { "" };
+            let max_age = state.app.settings.tracking_minutes * 60;
+            let cookie = format!(
+                "{VIEW_COOKIE}={}; Path=/track; Max-Age={max_age}; SameSite=Strict; HttpOnly{secure}",
+                case.view_token
+            );
+            let mut res = see_other("/track/case");
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                res.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            res
+        }
+        Err(AppError::TooMany) => crate::error::ApiError::from(AppError::TooMany).into_response(),
+        Err(_) => {
+            let body = code_form(
+                lang,
+                &token,
+                &values.challenge,
+                &[t(lang, "track-wrong-code")],
+            );
+            let mut res = page(lang, "/track", &t(lang, "track-code-title"), body);
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            res
+        }
+    }
+}
+
+/// `GET /track/case`: the case the view pass grants.
+pub async fn case(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = lang_of(&headers);
+    let granted =
+        cookie_value(&headers, VIEW_COOKIE).and_then(|token| state.app.check_view_token(&token));
+    let Some(id) = granted else {
+        let token = form_token(&state, &headers);
+        let body = start_form(
+            lang,
+            &token,
+            &StartForm::default(),
+            &[t(lang, "track-expired")],
+        );
+        return with_form_cookie(
+            page(lang, "/track", &t(lang, "track-title"), body),
+            &state,
+            &token,
+        );
+    };
+    let case = match state.app.public_case(id).await {
+        Ok(c) => c,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let number = match lang {
+        Lang::Bn => seba_core::text::bengali_digits(&case.number),
+        Lang::En => case.number.clone(),
+    };
+    let promise = match lang {
+        Lang::Bn => case.promise.bn.clone(),
+        Lang::En => case.promise.en.clone(),
+    };
+    let body = html! {
+        h1 { (t_args(lang, "case-title", &[("number", number.clone().into())])) }
+        section.card {
+            p { strong { (t(lang, "case-status")) ": " } (t(lang, &format!("status-{}", case.status.as_str()))) }
+            p { strong { (t(lang, "case-promise")) ": " } (promise) }
+        }
+        h2 { (t(lang, "case-thread")) }
+        @for m in &case.messages {
+            section.card.message {
+                p.from { strong {
+                    @if m.from == "you" { (t(lang, "case-from-you")) } @else { (t(lang, "case-from-support")) }
+                } }
+                p { (m.body) }
+            }
+        }
+    };
+    page(
+        lang,
+        "/track/case",
+        &t_args(lang, "case-title", &[("number", number.into())]),
+        body,
+    )
+}
