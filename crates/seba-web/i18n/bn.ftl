@@ -48,3 +48,6 @@ status-pending_third_party = অন্য প্রতিষ্ঠানের �
 status-resolved = সমাধান হয়েছে
 status-closed = বন্ধ
 status-merged = অন্য একটি অভিযোগের সাথে যুক্ত
+case-reply = উত্তর লিখুন
+case-reply-send = পাঠান
+case-reply-sent = আপনার উত্তর পাঠানো হয়েছে।

@@ -48,3 +48,6 @@ status-pending_third_party = Waiting for another organisation
 status-resolved = Resolved
 status-closed = Closed
 status-merged = Joined with another complaint
+case-reply = Write a reply
+case-reply-send = Send
+case-reply-sent = Your reply has been sent.

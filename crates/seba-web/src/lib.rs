@@ -98,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/track/verify", post(pages::track::verify))
         .route("/track/case", get(pages::track::case))
+        .route("/track/reply", post(pages::track::reply))
         .route("/static/{name}", get(pages::assets::serve))
         .route("/api", get(ops::index))
         .route("/healthz", get(ops::healthz))

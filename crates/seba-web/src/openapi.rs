@@ -68,6 +68,7 @@ pub const UNDOCUMENTED: &[&str] = &[
     "/track",
     "/track/verify",
     "/track/case",
+    "/track/reply",
     "/static/{name}",
     "/api",
     "/healthz",

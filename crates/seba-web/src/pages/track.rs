@@ -5,7 +5,7 @@
 //! HttpOnly cookie.
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -29,6 +29,16 @@ pub struct StartForm {
     number: String,
     #[serde(default)]
     msisdn: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    key: String,
     #[serde(default)]
     csrf: String,
 }
@@ -224,13 +234,34 @@ pub async fn verify(
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct CaseQuery {
+    sent: Option<String>,
+}
+
 /// `GET /track/case`: the case the view pass grants.
-pub async fn case(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let lang = lang_of(&headers);
-    let granted =
-        cookie_value(&headers, VIEW_COOKIE).and_then(|token| state.app.check_view_token(&token));
-    let Some(id) = granted else {
-        let token = form_token(&state, &headers);
+pub async fn case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<CaseQuery>,
+) -> Response {
+    case_page(&state, &headers, q.sent.is_some(), &[], "").await
+}
+
+fn view_of(state: &AppState, headers: &HeaderMap) -> Option<seba_core::ids::CaseId> {
+    cookie_value(headers, VIEW_COOKIE).and_then(|token| state.app.check_view_token(&token))
+}
+
+async fn case_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    sent: bool,
+    errors: &[String],
+    draft: &str,
+) -> Response {
+    let lang = lang_of(headers);
+    let token = form_token(state, headers);
+    let Some(id) = view_of(state, headers) else {
         let body = start_form(
             lang,
             &token,
@@ -239,7 +270,7 @@ pub async fn case(State(state): State<AppState>, headers: HeaderMap) -> Response
         );
         return with_form_cookie(
             page(lang, "/track", &t(lang, "track-title"), body),
-            &state,
+            state,
             &token,
         );
     };
@@ -255,6 +286,10 @@ pub async fn case(State(state): State<AppState>, headers: HeaderMap) -> Response
         Lang::Bn => case.promise.bn.clone(),
         Lang::En => case.promise.en.clone(),
     };
+    let open = !matches!(
+        case.status,
+        seba_core::case::Status::Closed | seba_core::case::Status::Merged
+    );
     let body = html! {
         h1 { (t_args(lang, "case-title", &[("number", number.clone().into())])) }
         section.card {
@@ -270,11 +305,85 @@ pub async fn case(State(state): State<AppState>, headers: HeaderMap) -> Response
                 p { (m.body) }
             }
         }
+        @if sent { p.notice role="status" { (t(lang, "case-reply-sent")) } }
+        (errors_box(errors))
+        @if open {
+            form method="post" action="/track/reply" accept-charset="utf-8" {
+                input type="hidden" name="csrf" value=(token);
+                input type="hidden" name="key" value=(state.app.random.token(16));
+                p {
+                    label for="body" { (t(lang, "case-reply")) }
+                    br;
+                    textarea id="body" name="body" rows="4" required maxlength="5000" { (draft) }
+                }
+                p { button type="submit" { (t(lang, "case-reply-send")) } }
+            }
+        }
     };
-    page(
+    let mut res = page(
         lang,
         "/track/case",
         &t_args(lang, "case-title", &[("number", number.into())]),
         body,
-    )
+    );
+    if !errors.is_empty() {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    with_form_cookie(res, state, &token)
+}
+
+/// `POST /track/reply`: the customer's reply to the case the view pass grants; sent twice
+/// (a double tap, a reload), it is added once.
+pub async fn reply(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(values): Form<ReplyForm>,
+) -> Response {
+    let lang = lang_of(&headers);
+    if let Err(e) = state.check_public_rate(ip) {
+        return e.into_response();
+    }
+    let Some(id) = view_of(&state, &headers) else {
+        return see_other("/track/case");
+    };
+    if !genuine_form(&headers, &values.csrf) {
+        return case_page(
+            &state,
+            &headers,
+            false,
+            &[t(lang, "file-expired")],
+            &values.body,
+        )
+        .await;
+    }
+    let scope = format!("portal.reply.{}", id.0);
+    let key = values.key.trim().to_string();
+    let idem = (!key.is_empty() && key.len() <= 64).then(|| seba_app::cases::Idem {
+        scope: scope.clone(),
+        key: key.clone(),
+        request_hash: String::new(),
+        render: std::sync::Arc::new(|_, _| seba_store::StoredResponse {
+            request_hash: String::new(),
+            status: 303,
+            body: String::new(),
+            headers: vec![],
+        }),
+    });
+    if idem.is_some()
+        && let Ok(Some(_)) = state.app.store.idempotent_response(&scope, &key).await
+    {
+        return see_other("/track/case?sent=1");
+    }
+    match state
+        .app
+        .customer_reply(id, &values.body, vec![], idem)
+        .await
+    {
+        Ok(_) | Err(AppError::IdempotencyRace) => see_other("/track/case?sent=1"),
+        Err(e) => {
+            let (_, errors) = error_texts(lang, e);
+            case_page(&state, &headers, false, &errors, &values.body).await
+        }
+    }
 }

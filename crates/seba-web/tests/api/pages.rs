@@ -446,7 +446,8 @@ async fn a_customer_tracks_a_complaint_with_a_code(t: TestApp) {
         "{view}"
     );
     let view = view.split(';').next().unwrap_or_default().to_string();
-    let page = TestApp::send(t.anon(Method::GET, "/track/case").header("cookie", &view)).await;
+    let both = format!("{cookie}; {view}");
+    let page = TestApp::send(t.anon(Method::GET, "/track/case").header("cookie", &both)).await;
     page.expect(200);
     assert!(
         page.text
@@ -466,6 +467,58 @@ async fn a_customer_tracks_a_complaint_with_a_code(t: TestApp) {
     let words = seba_web::pages::t(seba_web::pages::Lang::Bn, &format!("status-{status}"));
     assert!(!words.contains('⟦'), "{status}");
     assert!(page.text.contains(&words), "the status in words: {words}");
+
+    // A reply from the case page, sent twice: added once.
+    let form_page = page.text.clone();
+    let (csrf2, key) = (hidden(&form_page, "csrf"), hidden(&form_page, "key"));
+    assert_eq!(csrf2, csrf, "the same anti-forgery token");
+    let send_reply = || {
+        no_redirects()
+            .post(format!("{}/track/reply", t.base))
+            .header("cookie", format!("{cookie}; {view}"))
+            .form(&[
+                ("body", "ধন্যবাদ, লেনদেন নম্বর 8N7A6B5C4D".to_string()),
+                ("key", key.clone()),
+                ("csrf", csrf.clone()),
+            ])
+    };
+    for _ in 0..2 {
+        let res = send_reply().send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 303);
+        assert_eq!(
+            res.headers().get("location").and_then(|v| v.to_str().ok()),
+            Some("/track/case?sent=1")
+        );
+    }
+    let after = TestApp::send(
+        t.anon(Method::GET, "/track/case?sent=1")
+            .header("cookie", &view),
+    )
+    .await;
+    assert_eq!(
+        after.text.matches("8N7A6B5C4D").count(),
+        1,
+        "{}",
+        after.text
+    );
+    assert!(after.text.contains("role=\"status\""));
+    // Without the anti-forgery token: refused, nothing added.
+    let res = no_redirects()
+        .post(format!("{}/track/reply", t.base))
+        .header("cookie", &view)
+        .form(&[
+            ("body", "forged reply"),
+            ("key", "k-forged-000000001"),
+            ("csrf", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let v = t.get(&t.agent, &format!("/api/v1/cases/{number}")).await;
+    let thread = v.expect(200).to_string();
+    assert_eq!(thread.matches("8N7A6B5C4D").count(), 1);
+    assert!(!thread.contains("forged reply"));
 
     // Without the pass, or with a forged one: back to the first form.
     for cookie in ["", "seba_view=1.99999999999.forged"] {
