@@ -15,6 +15,7 @@ mod common;
 mod attachments;
 mod audit;
 mod auth;
+mod browser;
 mod cases;
 mod concurrency;
 mod customer;

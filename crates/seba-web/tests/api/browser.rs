@@ -1,0 +1,253 @@
+//! The portal in a real browser: Debian's Chromium, driven over WebDriver (chromedriver),
+//! with JavaScript off as a feature phone's browser or a data-saving one would be. A
+//! customer files a complaint in Bengali, tracks it with the code from the SMS, and replies.
+//! Screenshots at 360 px and 1280 px go to `SEBA_SCREENSHOT_DIR` (default
+//! `target/screenshots`). Without Chromium the test is skipped with a note, and fails
+//! under `CI=true`.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::common::TestApp;
+
+sqlite_only! {
+    a_customer_files_tracks_and_replies_in_chromium => sqlite_a_customer_files_tracks_and_replies_in_chromium;
+}
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+/// chromedriver on a free port, and a headless Chromium session with scripts off.
+async fn browser() -> Option<(Driver, Client)> {
+    if !std::path::Path::new(CHROMIUM).exists() || !std::path::Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            !ci(),
+            "CI=true but {CHROMIUM} or {CHROMEDRIVER} is missing: install chromium and chromium-driver"
+        );
+        eprintln!("skipped: {CHROMIUM} / {CHROMEDRIVER} not installed");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting chromedriver");
+    let driver = Driver(child);
+    let caps: fantoccini::wd::Capabilities = serde_json::from_value(serde_json::json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=360,800", "--lang=bn"],
+            "prefs": {
+                "profile.managed_default_content_settings.javascript": 2,
+                "intl.accept_languages": "bn,en"
+            }
+        }
+    }))
+    .expect("capabilities");
+    // The WebDriver client speaks plain HTTP to chromedriver on loopback, but its builder
+    // wants a TLS provider chosen.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut last = None;
+    for _ in 0..50 {
+        let mut builder = ClientBuilder::rustls().expect("a TLS provider");
+        match builder
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => return Some((driver, c)),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("no WebDriver session: {last:?}");
+}
+
+fn shots_dir() -> PathBuf {
+    let dir = std::env::var_os("SEBA_SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots")
+        });
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+/// A full-width screenshot at 360 px and at 1280 px.
+async fn shoot(c: &Client, name: &str) {
+    for width in [360u32, 1280] {
+        c.set_window_size(width, 900).await.expect("window size");
+        let png = c.screenshot().await.expect("screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        std::fs::write(shots_dir().join(format!("{name}-{width}.png")), png).expect("saving");
+    }
+    c.set_window_size(360, 900).await.expect("window size");
+}
+
+async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    // Home, in Bengali.
+    c.goto(&format!("{}/", t.base)).await.expect("home");
+    let html = c.source().await.expect("source");
+    assert!(html.contains("<html lang=\"bn\">"), "{html}");
+    shoot(&c, "01-home").await;
+
+    // File a complaint, typing Bengali text and a number in Bengali digits.
+    c.find(Locator::Css("a[href='/complaints/new']"))
+        .await
+        .expect("the file link")
+        .click()
+        .await
+        .expect("click");
+    c.find(Locator::Id("category"))
+        .await
+        .expect("category")
+        .select_by_value("mfs.wrong_transfer")
+        .await
+        .expect("choose");
+    c.find(Locator::Id("description"))
+        .await
+        .expect("description")
+        .send_keys("বিকাশে ৫,০০০ টাকা ভুল নম্বরে চলে গেছে। ফেরত চাই।")
+        .await
+        .expect("type");
+    c.find(Locator::Id("msisdn"))
+        .await
+        .expect("msisdn")
+        .send_keys("০১৭১১২২৩৩৪৪")
+        .await
+        .expect("type");
+    shoot(&c, "02-file").await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("submit");
+    let url = c.current_url().await.expect("url");
+    assert_eq!(url.path(), "/complaints/filed", "{url}");
+    let number = url
+        .query_pairs()
+        .find(|(k, _)| k == "case")
+        .map(|(_, v)| v.to_string())
+        .expect("the case number");
+    let html = c.source().await.expect("source");
+    assert!(
+        html.contains(&seba_core::text::bengali_digits(&number)),
+        "{html}"
+    );
+    shoot(&c, "03-filed").await;
+
+    // Track it: the code comes by SMS.
+    c.goto(&format!("{}/track", t.base)).await.expect("track");
+    c.find(Locator::Id("number"))
+        .await
+        .expect("number")
+        .send_keys(&number)
+        .await
+        .expect("type");
+    c.find(Locator::Id("msisdn"))
+        .await
+        .expect("msisdn")
+        .send_keys("01711223344")
+        .await
+        .expect("type");
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("submit");
+    let challenge = c
+        .find(Locator::Css("input[name=challenge]"))
+        .await
+        .expect("the code form")
+        .attr("value")
+        .await
+        .expect("value")
+        .expect("a challenge");
+    let code = t.sms_code(&challenge).await;
+    c.find(Locator::Id("code"))
+        .await
+        .expect("code")
+        .send_keys(&seba_core::text::bengali_digits(&code))
+        .await
+        .expect("type");
+    shoot(&c, "04-code").await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("submit");
+    assert_eq!(c.current_url().await.expect("url").path(), "/track/case");
+    let html = c.source().await.expect("source");
+    assert!(html.contains("ভুল নম্বরে চলে গেছে"), "{html}");
+
+    // Reply.
+    c.find(Locator::Id("body"))
+        .await
+        .expect("reply box")
+        .send_keys("লেনদেন নম্বর 8N7A6B5C4D")
+        .await
+        .expect("type");
+    c.find(Locator::Css("form[action='/track/reply'] button"))
+        .await
+        .expect("send")
+        .click()
+        .await
+        .expect("send");
+    let html = c.source().await.expect("source");
+    assert!(
+        html.contains("8N7A6B5C4D") && html.contains("role=\"status\""),
+        "{html}"
+    );
+    shoot(&c, "05-case").await;
+
+    // English, remembered.
+    c.find(Locator::Css("a[hreflang=en]"))
+        .await
+        .expect("the language link")
+        .click()
+        .await
+        .expect("click");
+    let html = c.source().await.expect("source");
+    assert!(
+        html.contains("<html lang=\"en\">") && html.contains("Conversation"),
+        "{html}"
+    );
+    c.goto(&format!("{}/", t.base)).await.expect("home");
+    assert!(
+        c.source()
+            .await
+            .expect("source")
+            .contains("<html lang=\"en\">")
+    );
+    shoot(&c, "06-home-en").await;
+    c.close().await.expect("closing the session");
+}
