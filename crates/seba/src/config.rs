@@ -34,6 +34,40 @@ pub struct Config {
     pub sms: SmsSettings,
     pub email: EmailSettings,
     pub search: SearchSettings,
+    pub portal: PortalSettings,
+}
+
+/// What the customer portal shows.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PortalSettings {
+    /// The hotline number on every customer page (ASCII digits; shown in Bengali digits
+    /// on Bengali pages).
+    #[serde(deserialize_with = "digits_or_text")]
+    pub hotline: String,
+}
+
+/// A number written as digits reads as a TOML integer (`SEBA_PORTAL__HOTLINE=16247`); take
+/// it as the text it was.
+fn digits_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Number(i64),
+        Text(String),
+    }
+    Ok(match Raw::deserialize(d)? {
+        Raw::Number(n) => n.to_string(),
+        Raw::Text(s) => s,
+    })
+}
+
+impl Default for PortalSettings {
+    fn default() -> Self {
+        PortalSettings {
+            hotline: "16247".into(),
+        }
+    }
 }
 
 /// The node-local search index.
@@ -66,6 +100,7 @@ impl Default for Config {
             sms: SmsSettings::default(),
             email: EmailSettings::default(),
             search: SearchSettings::default(),
+            portal: PortalSettings::default(),
         }
     }
 }
@@ -136,6 +171,17 @@ impl Config {
         let config: Config = toml::Value::Table(table)
             .try_into()
             .context("configuration")?;
+        let hotline = config.portal.hotline.trim();
+        if hotline.is_empty()
+            || hotline.len() > 20
+            || !hotline
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
+        {
+            bail!(
+                "portal.hotline: `{hotline}` is not a phone number (ASCII digits, +, - and spaces, at most 20)"
+            );
+        }
         Ok(config)
     }
 
@@ -230,6 +276,30 @@ mod tests {
         let shown = toml::to_string(&c).unwrap();
         assert!(!shown.contains("secret"), "{shown}");
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn hotline_from_env_as_digits_and_checked() {
+        let env = |v: &str| vec![("SEBA_PORTAL__HOTLINE".to_string(), v.to_string())];
+        assert_eq!(Config::load(None, vec![]).unwrap().portal.hotline, "16247");
+        assert_eq!(
+            Config::load(None, env("16216")).unwrap().portal.hotline,
+            "16216"
+        );
+        assert_eq!(
+            Config::load(None, env("+880 9612-016247"))
+                .unwrap()
+                .portal
+                .hotline,
+            "+880 9612-016247"
+        );
+        for bad in ["", "call us", "<b>1</b>", "1234567890123456789012"] {
+            let err = Config::load(None, env(bad)).unwrap_err();
+            assert!(
+                format!("{err:#}").contains("portal.hotline"),
+                "{bad}: {err:#}"
+            );
+        }
     }
 
     #[test]

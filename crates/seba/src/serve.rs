@@ -99,6 +99,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         },
     );
     state.secure_cookies = config.secure_cookies;
+    state.hotline = config.portal.hotline.clone();
     state.search = index;
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
