@@ -393,19 +393,22 @@ const MULTI: &[&str] = &[
     "alesha mart motorcycle",
     "ক্যাশ আউট এজেন্ট টাকা",
 ];
-const FILTERS: &[&str] = &[
-    "&status=new,open",
-    "&category=mfs",
-    "&channel=app",
-    "&category=ecommerce&status=new",
-    "&created_from=2020-01-01T00:00:00Z",
+const FILTERS: &[&[(&str, &str)]] = &[
+    &[("status", "new,open")],
+    &[("category", "mfs")],
+    &[("channel", "app")],
+    &[("category", "ecommerce"), ("status", "new")],
+    &[("created_from", "2020-01-01T00:00:00Z")],
 ];
+
+/// One search's query parameters.
+type Params = Vec<(&'static str, &'static str)>;
 
 /// Search from `connections` connections for `duration`, cycling through `queries`.
 async fn queries(
     url: &str,
     token: &str,
-    queries: Vec<String>,
+    queries: Vec<Params>,
     connections: usize,
     duration: Duration,
 ) -> anyhow::Result<(Report, f64)> {
@@ -433,7 +436,8 @@ async fn queries(
                 let q = &queries[n % queries.len()];
                 let t = Instant::now();
                 match client
-                    .get(format!("{url}/api/v1/search?{q}"))
+                    .get(format!("{url}/api/v1/search"))
+                    .query(q)
                     .bearer_auth(&token)
                     .send()
                     .await
@@ -448,7 +452,7 @@ async fn queries(
                     Ok(r) => {
                         errors += 1;
                         if errors < 3 {
-                            eprintln!("{q}: {}", r.status());
+                            eprintln!("{q:?}: {}", r.status());
                         }
                     }
                     Err(_) => errors += 1,
@@ -461,18 +465,6 @@ async fn queries(
     let report = Report::gather(tasks, start).await?;
     let mean_hits = hits.load(Ordering::Relaxed) as f64 / report.ok.max(1) as f64;
     Ok((report, mean_hits))
-}
-
-fn encode(q: &str) -> String {
-    let mut out = String::new();
-    for b in q.bytes() {
-        if b.is_ascii_alphanumeric() {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Create probe cases one after another (each with a word no other case has) and time how
@@ -598,13 +590,16 @@ pub(crate) async fn run(args: &Args) -> anyhow::Result<()> {
         cases * messages
     );
     let duration = Duration::from_secs(seconds);
-    let enc = |q: &str| format!("q={}", encode(q));
-    let single: Vec<String> = SINGLE.iter().map(|q| enc(q)).collect();
-    let multi: Vec<String> = MULTI.iter().map(|q| enc(q)).collect();
-    let filtered: Vec<String> = MULTI
+    let single: Vec<Params> = SINGLE.iter().map(|q| vec![("q", *q)]).collect();
+    let multi: Vec<Params> = MULTI.iter().map(|q| vec![("q", *q)]).collect();
+    let filtered: Vec<Params> = MULTI
         .iter()
         .enumerate()
-        .map(|(i, q)| format!("{}{}", enc(q), FILTERS[i % FILTERS.len()]))
+        .map(|(i, q)| {
+            let mut p = vec![("q", *q)];
+            p.extend_from_slice(FILTERS[i % FILTERS.len()]);
+            p
+        })
         .collect();
     // Warm the page cache and the searcher.
     queries(

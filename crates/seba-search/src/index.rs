@@ -728,6 +728,32 @@ impl<S: tantivy::collector::SegmentCollector> tantivy::collector::SegmentCollect
     }
 }
 
+/// The hits' cases, read from the store in one call and in rank order. A case the index
+/// still has but the store no longer does is left out: the index never shows what the store
+/// lacks.
+pub async fn with_cases(
+    store: &dyn seba_store::Store,
+    hits: Vec<Hit>,
+) -> Result<Vec<(Hit, seba_core::case::Case)>, seba_store::StoreError> {
+    let ids = hits
+        .iter()
+        .map(|h| seba_core::ids::CaseId(h.case_id))
+        .collect();
+    let mut cases: std::collections::HashMap<i64, seba_core::case::Case> = store
+        .cases(ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.0, c))
+        .collect();
+    Ok(hits
+        .into_iter()
+        .filter_map(|h| {
+            let case = cases.remove(&h.case_id)?;
+            Some((h, case))
+        })
+        .collect())
+}
+
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

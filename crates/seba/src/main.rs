@@ -396,22 +396,8 @@ async fn search(config: &Config, args: SearchArgs) -> anyhow::Result<()> {
     let index = seba_search::index::SearchIndex::open_read_only(&home.path(&generation))?;
     let intent = seba_search::analyze_query(query);
     let hits = index.search(&intent, &req)?;
-    let ids = hits
-        .iter()
-        .map(|h| seba_core::ids::CaseId(h.case_id))
-        .collect();
-    let mut cases: std::collections::HashMap<i64, seba_core::case::Case> = app
-        .store
-        .cases(ids)
-        .await?
-        .into_iter()
-        .map(|c| (c.id.0, c))
-        .collect();
     let mut shown = 0;
-    for h in hits {
-        let Some(case) = cases.remove(&h.case_id) else {
-            continue;
-        };
+    for (h, case) in seba_search::index::with_cases(app.store.as_ref(), hits).await? {
         shown += 1;
         println!(
             "{}  {:<9} {:<22} {}{}",

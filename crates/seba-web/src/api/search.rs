@@ -131,31 +131,15 @@ pub async fn search(
             ApiError::internal()
         })?;
     let now = state.app.now();
-    // Loaded from the store in one call: a case the index still has but the store no
-    // longer does is not shown.
-    let ids = hits
-        .iter()
-        .map(|h| seba_core::ids::CaseId(h.case_id))
-        .collect();
-    let mut cases: HashMap<i64, seba_core::case::Case> = state
-        .app
-        .store
-        .cases(ids)
+    let items = seba_search::index::with_cases(state.app.store.as_ref(), hits)
         .await
         .map_err(AppError::from)?
         .into_iter()
-        .map(|c| (c.id.0, c))
-        .collect();
-    let items = hits
-        .into_iter()
-        .filter_map(|h| {
-            let case = cases.remove(&h.case_id)?;
-            Some(SearchHit {
-                case: CaseView::new(&case, now),
-                score: h.score,
-                exact: h.exact,
-                snippet: h.snippet,
-            })
+        .map(|(h, case)| SearchHit {
+            case: CaseView::new(&case, now),
+            score: h.score,
+            exact: h.exact,
+            snippet: h.snippet,
         })
         .collect();
     Ok(Json(SearchResults { items }))

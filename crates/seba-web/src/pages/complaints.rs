@@ -5,17 +5,18 @@
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use seba_app::AppError;
-use seba_app::cases::{Caller, Idem, NewCaseInput};
+use seba_app::cases::{Caller, NewCaseInput};
 use seba_core::case::Channel;
 
 use super::{
-    FORM_COOKIE, Lang, cookie_value, form_token, genuine_form, lang_of, page, t, with_form_cookie,
+    Lang, error_texts, errors_box, form_idem, form_token, genuine_form, lang_of, page, replayed,
+    see_other, t, with_form_cookie, with_status,
 };
 use crate::extract::ClientIp;
 use crate::state::AppState;
@@ -71,12 +72,7 @@ async fn form(
     html! {
         h1 { (t(lang, "file-title")) }
         p { (t(lang, "file-intro")) }
-        @if !errors.is_empty() {
-            section.card.errors role="alert" {
-                p { strong { (t(lang, "file-errors")) } }
-                ul { @for e in errors { li { (e) } } }
-            }
-        }
+        (errors_box(Some(t(lang, "file-errors")), errors))
         form method="post" action="/complaints" accept-charset="utf-8" {
             input type="hidden" name="csrf" value=(token);
             input type="hidden" name="key" value=(key);
@@ -136,13 +132,11 @@ pub async fn create(
     if let Err(e) = state.check_public_rate(ip) {
         return e.into_response();
     }
-    let cookie = cookie_value(&headers, FORM_COOKIE).unwrap_or_default();
     if !genuine_form(&headers, &values.csrf) {
         let token = state.app.random.token(24);
         let body = form(&state, lang, &token, &values, &[t(lang, "file-expired")]).await;
-        let mut res = page(lang, "/complaints/new", &t(lang, "file-title"), body);
-        *res.status_mut() = StatusCode::FORBIDDEN;
-        return with_form_cookie(res, &state, &token);
+        let res = page(lang, "/complaints/new", &t(lang, "file-title"), body);
+        return with_form_cookie(with_status(res, StatusCode::FORBIDDEN), &state, &token);
     }
     let input = NewCaseInput {
         channel: Some(Channel::Web),
@@ -152,68 +146,30 @@ pub async fn create(
         requester_name: Some(values.name.clone()).filter(|n| !n.trim().is_empty()),
         ..NewCaseInput::default()
     };
-    let key = values.key.trim().to_string();
-    let idem = (!key.is_empty() && key.len() <= 64).then(|| Idem {
-        scope: SCOPE.into(),
-        key: key.clone(),
-        request_hash: String::new(),
-        render: std::sync::Arc::new(|case, _| seba_store::StoredResponse {
-            request_hash: String::new(),
-            status: 303,
-            body: case.number().to_string(),
-            headers: vec![],
-        }),
-    });
+    let idem = form_idem(SCOPE, &values.key, |case| case.number().to_string());
     // The same form submitted again: the case it filed.
-    if idem.is_some()
-        && let Ok(Some(stored)) = state.app.store.idempotent_response(SCOPE, &key).await
-    {
-        return filed_redirect(&stored.body);
+    if let Some(number) = replayed(&state, SCOPE, &values.key).await {
+        return filed_redirect(&number);
     }
     let number = match state.app.create_case(input, Caller::customer(), idem).await {
         Ok((case, _)) => case.number().to_string(),
-        Err(AppError::IdempotencyRace) => {
-            match state.app.store.idempotent_response(SCOPE, &key).await {
-                Ok(Some(stored)) => stored.body,
-                _ => return crate::error::ApiError::internal().into_response(),
-            }
-        }
+        Err(AppError::IdempotencyRace) => match replayed(&state, SCOPE, &values.key).await {
+            Some(number) => number,
+            None => return crate::error::ApiError::internal().into_response(),
+        },
         Err(e) => {
-            let api: crate::error::ApiError = e.into();
-            let errors: Vec<String> = if api.errors.is_empty() {
-                vec![match lang {
-                    Lang::Bn => api.detail.bn.clone(),
-                    Lang::En => api.detail.en.clone(),
-                }]
-            } else {
-                api.errors
-                    .iter()
-                    .map(|f| match lang {
-                        Lang::Bn => f.detail_bn.clone(),
-                        Lang::En => f.detail.clone(),
-                    })
-                    .collect()
-            };
-            let token = cookie;
+            let (status, errors) = error_texts(lang, e);
+            let token = form_token(&state, &headers);
             let body = form(&state, lang, &token, &values, &errors).await;
-            let mut res = page(lang, "/complaints/new", &t(lang, "file-title"), body);
-            *res.status_mut() = if api.status.is_server_error() {
-                api.status
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            return res;
+            let res = page(lang, "/complaints/new", &t(lang, "file-title"), body);
+            return with_status(res, status);
         }
     };
     filed_redirect(&number)
 }
 
 fn filed_redirect(number: &str) -> Response {
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("/complaints/filed?case={number}")) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    res
+    see_other(&format!("/complaints/filed?case={number}"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -231,10 +187,7 @@ pub async fn filed(headers: HeaderMap, Query(q): Query<FiledQuery>) -> Response 
     else {
         return crate::error::ApiError::not_found().into_response();
     };
-    let shown = match lang {
-        Lang::Bn => seba_core::text::bengali_digits(&number.to_string()),
-        Lang::En => number.to_string(),
-    };
+    let shown = lang.digits(&number.to_string());
     let body = html! {
         h1 { (t(lang, "filed-title")) }
         section.card {

@@ -38,6 +38,22 @@ impl Lang {
         }
     }
 
+    /// Digits in this language's script (a case number, a phone number).
+    pub fn digits(self, s: &str) -> String {
+        match self {
+            Lang::Bn => seba_core::text::bengali_digits(s),
+            Lang::En => s.to_string(),
+        }
+    }
+
+    /// The one of two texts that is in this language.
+    pub fn pick<'a>(self, bn: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Bn => bn,
+            Lang::En => en,
+        }
+    }
+
     /// An integer for this language: Bengali digits and lakh/crore grouping in `bn`
     /// (১২,৩৪,৫৬৭), Western grouping in `en` (1,234,567).
     pub fn int(self, n: i64) -> String {

@@ -30,16 +30,7 @@ const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' dat
 /// The visitor's language: the cookie if set, else the first language of
 /// `Accept-Language` seba has, else Bengali.
 pub fn lang_of(headers: &HeaderMap) -> Lang {
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == LANG_COOKIE).then(|| Lang::parse(v)).flatten()
-        });
-    if let Some(lang) = cookie {
+    if let Some(lang) = cookie_value(headers, LANG_COOKIE).and_then(|v| Lang::parse(&v)) {
         return lang;
     }
     headers
@@ -104,10 +95,7 @@ pub fn page(lang: Lang, path: &str, title: &str, body: Markup) -> Response {
 /// The portal's home page.
 pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let lang = lang_of(&headers);
-    let hotline = match lang {
-        Lang::Bn => seba_core::text::bengali_digits(&state.hotline),
-        Lang::En => state.hotline.clone(),
-    };
+    let hotline = lang.digits(&state.hotline);
     let body = html! {
         h1 { (t(lang, "home-title")) }
         p { (t(lang, "home-intro")) }
@@ -143,22 +131,14 @@ pub async fn switch_lang(
         .next
         .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
         .unwrap_or_else(|| "/".into());
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-        lang.code()
-    );
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&next) {
-        h.insert(header::LOCATION, v);
-    } else {
-        h.insert(header::LOCATION, HeaderValue::from_static("/"));
-    }
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        h.insert(header::SET_COOKIE, v);
-    }
-    res
+    set_cookie(
+        see_other(&next),
+        &state,
+        &format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.code()
+        ),
+    )
 }
 
 /// A cookie's value from the request.
@@ -194,21 +174,101 @@ pub fn genuine_form(headers: &HeaderMap, posted: &str) -> bool {
         && bool::from(cookie.as_bytes().ct_eq(posted.as_bytes()))
 }
 
-/// Set (or renew) the anti-forgery cookie on a page that shows a form.
-pub fn with_form_cookie(mut res: Response, state: &AppState, token: &str) -> Response {
+/// Add a cookie (`name=value; attributes`) to a response, always HttpOnly, and Secure
+/// where the deployment serves over TLS.
+pub fn set_cookie(mut res: Response, state: &AppState, cookie: &str) -> Response {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{FORM_COOKIE}={token}; Path=/; SameSite=Strict; HttpOnly{secure}");
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
+    if let Ok(v) = HeaderValue::from_str(&format!("{cookie}; HttpOnly{secure}")) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
 }
 
-/// A 303 to a path on this site.
+/// Set (or renew) the anti-forgery cookie on a page that shows a form.
+pub fn with_form_cookie(res: Response, state: &AppState, token: &str) -> Response {
+    set_cookie(
+        res,
+        state,
+        &format!("{FORM_COOKIE}={token}; Path=/; SameSite=Strict"),
+    )
+}
+
+/// A 303 to a path on this site (the home page if the path cannot be a header).
 pub fn see_other(path: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(path) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
+    let location = HeaderValue::from_str(path).unwrap_or(HeaderValue::from_static("/"));
+    res.headers_mut().insert(header::LOCATION, location);
     res
+}
+
+/// The same response with another status.
+pub fn with_status(mut res: Response, status: StatusCode) -> Response {
+    *res.status_mut() = status;
+    res
+}
+
+/// A form's errors, for the top of the form again.
+pub fn errors_box(heading: Option<String>, errors: &[String]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            section.card.errors role="alert" {
+                @if let Some(h) = heading { p { strong { (h) } } }
+                ul { @for e in errors { li { (e) } } }
+            }
+        }
+    }
+}
+
+/// What a refused command says, in the visitor's language, and the status for the form
+/// shown again: 422, or the server error it was.
+pub fn error_texts(lang: Lang, e: seba_app::AppError) -> (StatusCode, Vec<String>) {
+    let api: crate::error::ApiError = e.into();
+    let texts = if api.errors.is_empty() {
+        vec![lang.pick(&api.detail.bn, &api.detail.en).to_string()]
+    } else {
+        api.errors
+            .iter()
+            .map(|f| lang.pick(&f.detail_bn, &f.detail).to_string())
+            .collect()
+    };
+    let status = if api.status.is_server_error() {
+        api.status
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, texts)
+}
+
+/// An idempotency record for a portal form: each form carries a random key, so a double
+/// tap or a reload of the POST is answered from the first one. `answer` is what the first
+/// success remembers (read back by [`replayed`]).
+pub fn form_idem(
+    scope: &str,
+    key: &str,
+    answer: fn(&seba_core::case::Case) -> String,
+) -> Option<seba_app::cases::Idem> {
+    let key = key.trim();
+    (!key.is_empty() && key.len() <= 64).then(|| seba_app::cases::Idem {
+        scope: scope.to_string(),
+        key: key.to_string(),
+        request_hash: String::new(),
+        render: std::sync::Arc::new(move |case, _| seba_store::StoredResponse {
+            request_hash: String::new(),
+            status: 303,
+            body: answer(case),
+            headers: vec![],
+        }),
+    })
+}
+
+/// What the first submission of a form with this key remembered, if it went through.
+pub async fn replayed(state: &AppState, scope: &str, key: &str) -> Option<String> {
+    let key = key.trim();
+    if key.is_empty() {
+        return None;
+    }
+    match state.app.store.idempotent_response(scope, key).await {
+        Ok(Some(stored)) => Some(stored.body),
+        _ => None,
+    }
 }

@@ -6,7 +6,7 @@
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -14,8 +14,8 @@ use serde::Deserialize;
 use seba_app::AppError;
 
 use super::{
-    Lang, cookie_value, form_token, genuine_form, lang_of, page, see_other, t, t_args,
-    with_form_cookie,
+    Lang, cookie_value, error_texts, errors_box, form_idem, form_token, genuine_form, lang_of,
+    page, replayed, see_other, set_cookie, t, t_args, with_form_cookie, with_status,
 };
 use crate::extract::ClientIp;
 use crate::state::AppState;
@@ -53,21 +53,11 @@ pub struct CodeForm {
     csrf: String,
 }
 
-fn errors_box(errors: &[String]) -> Markup {
-    html! {
-        @if !errors.is_empty() {
-            section.card.errors role="alert" {
-                ul { @for e in errors { li { (e) } } }
-            }
-        }
-    }
-}
-
 fn start_form(lang: Lang, token: &str, values: &StartForm, errors: &[String]) -> Markup {
     html! {
         h1 { (t(lang, "track-title")) }
         p { (t(lang, "track-intro")) }
-        (errors_box(errors))
+        (errors_box(None, errors))
         form method="post" action="/track" accept-charset="utf-8" {
             input type="hidden" name="csrf" value=(token);
             p {
@@ -93,7 +83,7 @@ fn code_form(lang: Lang, token: &str, challenge: &str, errors: &[String]) -> Mar
     html! {
         h1 { (t(lang, "track-code-title")) }
         @if errors.is_empty() { p { (t(lang, "track-code-sent")) } }
-        (errors_box(errors))
+        (errors_box(None, errors))
         form method="post" action="/track/verify" accept-charset="utf-8" {
             input type="hidden" name="csrf" value=(token);
             input type="hidden" name="challenge" value=(challenge);
@@ -108,32 +98,32 @@ fn code_form(lang: Lang, token: &str, challenge: &str, errors: &[String]) -> Mar
     }
 }
 
-fn error_texts(lang: Lang, e: AppError) -> (StatusCode, Vec<String>) {
-    let api: crate::error::ApiError = e.into();
-    let pick = |bn: &str, en: &str| match lang {
-        Lang::Bn => bn.to_string(),
-        Lang::En => en.to_string(),
-    };
-    let texts = if api.errors.is_empty() {
-        vec![pick(&api.detail.bn, &api.detail.en)]
-    } else {
-        api.errors
-            .iter()
-            .map(|f| pick(&f.detail_bn, &f.detail))
-            .collect()
-    };
-    (api.status, texts)
+/// The first form again (after a forged post, or once the view pass has lapsed), with the
+/// anti-forgery cookie renewed.
+fn start_again(
+    state: &AppState,
+    lang: Lang,
+    token: &str,
+    values: &StartForm,
+    errors: &[String],
+    status: StatusCode,
+) -> Response {
+    let body = start_form(lang, token, values, errors);
+    let res = page(lang, "/track", &t(lang, "track-title"), body);
+    with_form_cookie(with_status(res, status), state, token)
 }
 
 /// `GET /track`: the first form.
 pub async fn start_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let lang = lang_of(&headers);
     let token = form_token(&state, &headers);
-    let body = start_form(lang, &token, &StartForm::default(), &[]);
-    with_form_cookie(
-        page(lang, "/track", &t(lang, "track-title"), body),
+    start_again(
         &state,
+        lang,
         &token,
+        &StartForm::default(),
+        &[],
+        StatusCode::OK,
     )
 }
 
@@ -150,10 +140,15 @@ pub async fn start(
     }
     let token = form_token(&state, &headers);
     if !genuine_form(&headers, &values.csrf) {
-        let body = start_form(lang, &token, &values, &[t(lang, "file-expired")]);
-        let mut res = page(lang, "/track", &t(lang, "track-title"), body);
-        *res.status_mut() = StatusCode::FORBIDDEN;
-        return with_form_cookie(res, &state, &token);
+        let expired = [t(lang, "file-expired")];
+        return start_again(
+            &state,
+            lang,
+            &token,
+            &values,
+            &expired,
+            StatusCode::FORBIDDEN,
+        );
     }
     match state
         .app
@@ -167,13 +162,7 @@ pub async fn start(
         Err(e) => {
             let (status, errors) = error_texts(lang, e);
             let body = start_form(lang, &token, &values, &errors);
-            let mut res = page(lang, "/track", &t(lang, "track-title"), body);
-            *res.status_mut() = if status.is_server_error() {
-                status
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            res
+            with_status(page(lang, "/track", &t(lang, "track-title"), body), status)
         }
     }
 }
@@ -191,15 +180,15 @@ pub async fn verify(
     }
     let token = form_token(&state, &headers);
     if !genuine_form(&headers, &values.csrf) {
-        let body = start_form(
+        let expired = [t(lang, "file-expired")];
+        return start_again(
+            &state,
             lang,
             &token,
             &StartForm::default(),
-            &[t(lang, "file-expired")],
+            &expired,
+            StatusCode::FORBIDDEN,
         );
-        let mut res = page(lang, "/track", &t(lang, "track-title"), body);
-        *res.status_mut() = StatusCode::FORBIDDEN;
-        return with_form_cookie(res, &state, &token);
     }
     match state
         .app
@@ -207,29 +196,24 @@ pub async fn verify(
         .await
     {
         Ok(case) => {
-            let secure = if state.secure_cookies { "; Secure" } else { "" };
             let max_age = state.app.settings.tracking_minutes * 60;
-            let cookie = format!(
-                "{VIEW_COOKIE}={}; Path=/track; Max-Age={max_age}; SameSite=Strict; HttpOnly{secure}",
-                case.view_token
-            );
-            let mut res = see_other("/track/case");
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                res.headers_mut().insert(header::SET_COOKIE, v);
-            }
-            res
+            set_cookie(
+                see_other("/track/case"),
+                &state,
+                &format!(
+                    "{VIEW_COOKIE}={}; Path=/track; Max-Age={max_age}; SameSite=Strict",
+                    case.view_token
+                ),
+            )
         }
         Err(AppError::TooMany) => crate::error::ApiError::from(AppError::TooMany).into_response(),
         Err(_) => {
-            let body = code_form(
-                lang,
-                &token,
-                &values.challenge,
-                &[t(lang, "track-wrong-code")],
-            );
-            let mut res = page(lang, "/track", &t(lang, "track-code-title"), body);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            res
+            let wrong = [t(lang, "track-wrong-code")];
+            let body = code_form(lang, &token, &values.challenge, &wrong);
+            with_status(
+                page(lang, "/track", &t(lang, "track-code-title"), body),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
     }
 }
@@ -262,36 +246,29 @@ async fn case_page(
     let lang = lang_of(headers);
     let token = form_token(state, headers);
     let Some(id) = view_of(state, headers) else {
-        let body = start_form(
+        let expired = [t(lang, "track-expired")];
+        return start_again(
+            state,
             lang,
             &token,
             &StartForm::default(),
-            &[t(lang, "track-expired")],
-        );
-        return with_form_cookie(
-            page(lang, "/track", &t(lang, "track-title"), body),
-            state,
-            &token,
+            &expired,
+            StatusCode::OK,
         );
     };
     let case = match state.app.public_case(id).await {
         Ok(c) => c,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let number = match lang {
-        Lang::Bn => seba_core::text::bengali_digits(&case.number),
-        Lang::En => case.number.clone(),
-    };
-    let promise = match lang {
-        Lang::Bn => case.promise.bn.clone(),
-        Lang::En => case.promise.en.clone(),
-    };
+    let number = lang.digits(&case.number);
+    let promise = lang.pick(&case.promise.bn, &case.promise.en);
     let open = !matches!(
         case.status,
         seba_core::case::Status::Closed | seba_core::case::Status::Merged
     );
+    let title = t_args(lang, "case-title", &[("number", number.into())]);
     let body = html! {
-        h1 { (t_args(lang, "case-title", &[("number", number.clone().into())])) }
+        h1 { (title) }
         section.card {
             p { strong { (t(lang, "case-status")) ": " } (t(lang, &format!("status-{}", case.status.as_str()))) }
             p { strong { (t(lang, "case-promise")) ": " } (promise) }
@@ -306,7 +283,7 @@ async fn case_page(
             }
         }
         @if sent { p.notice role="status" { (t(lang, "case-reply-sent")) } }
-        (errors_box(errors))
+        (errors_box(None, errors))
         @if open {
             form method="post" action="/track/reply" accept-charset="utf-8" {
                 input type="hidden" name="csrf" value=(token);
@@ -320,16 +297,13 @@ async fn case_page(
             }
         }
     };
-    let mut res = page(
-        lang,
-        "/track/case",
-        &t_args(lang, "case-title", &[("number", number.into())]),
-        body,
-    );
-    if !errors.is_empty() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    with_form_cookie(res, state, &token)
+    let res = page(lang, "/track/case", &title, body);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    with_form_cookie(with_status(res, status), state, &token)
 }
 
 /// `POST /track/reply`: the customer's reply to the case the view pass grants; sent twice
@@ -348,33 +322,14 @@ pub async fn reply(
         return see_other("/track/case");
     };
     if !genuine_form(&headers, &values.csrf) {
-        return case_page(
-            &state,
-            &headers,
-            false,
-            &[t(lang, "file-expired")],
-            &values.body,
-        )
-        .await;
+        let expired = [t(lang, "file-expired")];
+        return case_page(&state, &headers, false, &expired, &values.body).await;
     }
     let scope = format!("portal.reply.{}", id.0);
-    let key = values.key.trim().to_string();
-    let idem = (!key.is_empty() && key.len() <= 64).then(|| seba_app::cases::Idem {
-        scope: scope.clone(),
-        key: key.clone(),
-        request_hash: String::new(),
-        render: std::sync::Arc::new(|_, _| seba_store::StoredResponse {
-            request_hash: String::new(),
-            status: 303,
-            body: String::new(),
-            headers: vec![],
-        }),
-    });
-    if idem.is_some()
-        && let Ok(Some(_)) = state.app.store.idempotent_response(&scope, &key).await
-    {
+    if replayed(&state, &scope, &values.key).await.is_some() {
         return see_other("/track/case?sent=1");
     }
+    let idem = form_idem(&scope, &values.key, |_| String::new());
     match state
         .app
         .customer_reply(id, &values.body, vec![], idem)

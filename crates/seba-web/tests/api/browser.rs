@@ -96,6 +96,26 @@ fn shots_dir() -> PathBuf {
     dir
 }
 
+/// Type into the element `at`.
+async fn type_into(c: &Client, at: Locator<'_>, text: &str) {
+    c.find(at)
+        .await
+        .unwrap_or_else(|e| panic!("{at:?}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("typing into {at:?}: {e}"));
+}
+
+/// Click the element `at`.
+async fn click(c: &Client, at: Locator<'_>) {
+    c.find(at)
+        .await
+        .unwrap_or_else(|e| panic!("{at:?}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {at:?}: {e}"));
+}
+
 /// A full-width screenshot at 360 px and at 1280 px.
 async fn shoot(c: &Client, name: &str) {
     for width in [360u32, 1280] {
@@ -118,37 +138,22 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
     shoot(&c, "01-home").await;
 
     // File a complaint, typing Bengali text and a number in Bengali digits.
-    c.find(Locator::Css("a[href='/complaints/new']"))
-        .await
-        .expect("the file link")
-        .click()
-        .await
-        .expect("click");
+    click(&c, Locator::Css("a[href='/complaints/new']")).await;
     c.find(Locator::Id("category"))
         .await
         .expect("category")
         .select_by_value("mfs.wrong_transfer")
         .await
         .expect("choose");
-    c.find(Locator::Id("description"))
-        .await
-        .expect("description")
-        .send_keys("বিকাশে ৫,০০০ টাকা ভুল নম্বরে চলে গেছে। ফেরত চাই।")
-        .await
-        .expect("type");
-    c.find(Locator::Id("msisdn"))
-        .await
-        .expect("msisdn")
-        .send_keys("০১৭১১২২৩৩৪৪")
-        .await
-        .expect("type");
+    type_into(
+        &c,
+        Locator::Id("description"),
+        "বিকাশে ৫,০০০ টাকা ভুল নম্বরে চলে গেছে। ফেরত চাই।",
+    )
+    .await;
+    type_into(&c, Locator::Id("msisdn"), "০১৭১১২২৩৩৪৪").await;
     shoot(&c, "02-file").await;
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("submit");
+    click(&c, Locator::Css("button[type=submit]")).await;
     let url = c.current_url().await.expect("url");
     assert_eq!(url.path(), "/complaints/filed", "{url}");
     let number = url
@@ -165,24 +170,9 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
 
     // Track it: the code comes by SMS.
     c.goto(&format!("{}/track", t.base)).await.expect("track");
-    c.find(Locator::Id("number"))
-        .await
-        .expect("number")
-        .send_keys(&number)
-        .await
-        .expect("type");
-    c.find(Locator::Id("msisdn"))
-        .await
-        .expect("msisdn")
-        .send_keys("01711223344")
-        .await
-        .expect("type");
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("submit");
+    type_into(&c, Locator::Id("number"), &number).await;
+    type_into(&c, Locator::Id("msisdn"), "01711223344").await;
+    click(&c, Locator::Css("button[type=submit]")).await;
     let challenge = c
         .find(Locator::Css("input[name=challenge]"))
         .await
@@ -192,36 +182,21 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
         .expect("value")
         .expect("a challenge");
     let code = t.sms_code(&challenge).await;
-    c.find(Locator::Id("code"))
-        .await
-        .expect("code")
-        .send_keys(&seba_core::text::bengali_digits(&code))
-        .await
-        .expect("type");
+    type_into(
+        &c,
+        Locator::Id("code"),
+        &seba_core::text::bengali_digits(&code),
+    )
+    .await;
     shoot(&c, "04-code").await;
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("submit");
+    click(&c, Locator::Css("button[type=submit]")).await;
     assert_eq!(c.current_url().await.expect("url").path(), "/track/case");
     let html = c.source().await.expect("source");
     assert!(html.contains("ভুল নম্বরে চলে গেছে"), "{html}");
 
     // Reply.
-    c.find(Locator::Id("body"))
-        .await
-        .expect("reply box")
-        .send_keys("লেনদেন নম্বর 8N7A6B5C4D")
-        .await
-        .expect("type");
-    c.find(Locator::Css("form[action='/track/reply'] button"))
-        .await
-        .expect("send")
-        .click()
-        .await
-        .expect("send");
+    type_into(&c, Locator::Id("body"), "লেনদেন নম্বর 8N7A6B5C4D").await;
+    click(&c, Locator::Css("form[action='/track/reply'] button")).await;
     let html = c.source().await.expect("source");
     assert!(
         html.contains("8N7A6B5C4D") && html.contains("role=\"status\""),
@@ -230,12 +205,7 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
     shoot(&c, "05-case").await;
 
     // English, remembered.
-    c.find(Locator::Css("a[hreflang=en]"))
-        .await
-        .expect("the language link")
-        .click()
-        .await
-        .expect("click");
+    click(&c, Locator::Css("a[hreflang=en]")).await;
     let html = c.source().await.expect("source");
     assert!(
         html.contains("<html lang=\"en\">") && html.contains("Conversation"),

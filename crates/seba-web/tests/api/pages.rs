@@ -102,12 +102,7 @@ async fn language_switch_is_remembered_and_stays_on_site(t: TestApp) {
         res.headers().get("location").and_then(|v| v.to_str().ok()),
         Some("/")
     );
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let cookie = header_of(&res, "set-cookie");
     assert!(cookie.starts_with("seba_lang=en;"), "{cookie}");
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
@@ -179,6 +174,15 @@ async fn stylesheet_is_cache_busted(t: TestApp) {
         .problem(404);
 }
 
+/// A response header as text (empty if absent).
+fn header_of(res: &reqwest::Response, name: &str) -> String {
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -195,26 +199,14 @@ async fn open_form(t: &TestApp, lang: &str) -> (String, String, String, String) 
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 200);
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let cookie = header_of(&res, "set-cookie");
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
         "{cookie}"
     );
     let pair = cookie.split(';').next().unwrap_or_default().to_string();
     let html = res.text().await.unwrap();
-    let hidden = |name: &str| {
-        html.split(&format!("name=\"{name}\" value=\""))
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let (csrf, key) = (hidden("csrf"), hidden("key"));
+    let (csrf, key) = (hidden(&html, "csrf"), hidden(&html, "key"));
     assert_eq!(pair, format!("seba_form={csrf}"), "double-submit token");
     assert!(key.len() >= 16, "an idempotency key per form: {key:?}");
     (pair, csrf, key, html)
@@ -380,11 +372,9 @@ async fn a_customer_tracks_a_complaint_with_a_code(t: TestApp) {
         .send()
         .await
         .unwrap();
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.split(';').next())
+    let cookie = header_of(&res, "set-cookie")
+        .split(';')
+        .next()
         .unwrap_or_default()
         .to_string();
     let html = res.text().await.unwrap();
@@ -435,12 +425,7 @@ async fn a_customer_tracks_a_complaint_with_a_code(t: TestApp) {
         res.headers().get("location").and_then(|v| v.to_str().ok()),
         Some("/track/case")
     );
-    let view = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let view = header_of(&res, "set-cookie");
     assert!(
         view.contains("HttpOnly") && view.contains("Path=/track"),
         "{view}"
