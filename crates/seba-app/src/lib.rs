@@ -11,9 +11,16 @@ pub mod audit;
 pub mod cases;
 pub mod demo;
 pub mod error;
+pub mod feedback;
+pub mod knowledge;
+pub mod presence;
 pub mod random;
+pub mod reports;
 pub mod settings;
 pub mod tracking;
+
+#[cfg(test)]
+mod testing;
 
 use std::sync::Arc;
 
@@ -31,6 +38,7 @@ pub struct App {
     pub random: Arc<dyn random::Random>,
     pub settings: Arc<AppSettings>,
     cache: Arc<settings::Cache>,
+    reports: Arc<reports::DashboardCache>,
 }
 
 impl std::fmt::Debug for App {
@@ -54,6 +62,7 @@ impl App {
             random,
             settings: Arc::new(settings),
             cache: Arc::new(settings::Cache::default()),
+            reports: Arc::new(reports::DashboardCache::default()),
         }
     }
 

@@ -281,7 +281,8 @@ impl App {
         *self.cache.0.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
-    /// Put the default taxonomy, queues and SLA policy into an empty store. Idempotent.
+    /// Put the default taxonomy, queues and SLA policy into an empty store, and the default
+    /// help content into a store that never had it. Idempotent.
     pub async fn bootstrap(&self) -> Result<(), AppError> {
         if self.store.categories().await?.is_empty() {
             for q in seba_core::taxonomy::QUEUES {
@@ -334,7 +335,7 @@ impl App {
                 .await?;
         }
         self.invalidate_settings();
-        Ok(())
+        self.seed_help().await
     }
 }
 

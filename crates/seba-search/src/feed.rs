@@ -217,6 +217,7 @@ pub async fn rebuild(
                     &PageRequest {
                         before,
                         limit: REBUILD_PAGE,
+                        ..PageRequest::default()
                     },
                 )
                 .await

@@ -2,7 +2,7 @@
 //! exactly the same thing.
 
 use jiff::Timestamp;
-use seba_core::case::{Actor, AttachmentRef, Case, Message, Requester};
+use seba_core::case::{Actor, AttachmentRef, Case, Message, Requester, Status};
 use seba_core::contact::{Email, Msisdn};
 use seba_core::ids::{CaseId, MessageId, UserId};
 
@@ -54,11 +54,14 @@ pub(crate) struct CaseRow {
     pub sla_paused: bool,
     pub closed_at: Option<i64>,
     pub merged_into: Option<i64>,
+    /// `sla.resolved_at` of a resolved (not merged) case, kept in its own column for the
+    /// reports; readers take the time from `sla`.
+    pub sla_resolved_at: Option<i64>,
 }
 
 pub(crate) const CASE_COLUMNS: &str = "id, status, channel, priority, category, queue, assignee, subject, \
      requester_name, requester_msisdn, requester_email, tags, created_at, updated_at, version, \
-     sla, sla_due, sla_risk_at, sla_paused, closed_at, merged_into";
+     sla, sla_due, sla_risk_at, sla_paused, closed_at, merged_into, sla_resolved_at";
 
 impl CaseRow {
     pub fn from_case(c: &Case) -> Result<CaseRow> {
@@ -84,6 +87,13 @@ impl CaseRow {
             sla_paused: c.sla.paused_at.is_some(),
             closed_at: c.closed_at.map(micros),
             merged_into: c.merged_into.map(|i| i.0),
+            // A merge stops the duplicate's clock, but nothing was resolved: only real
+            // resolutions count towards SLA compliance.
+            sla_resolved_at: c
+                .sla
+                .resolved_at
+                .filter(|_| c.status != Status::Merged)
+                .map(micros),
         })
     }
 
@@ -181,7 +191,7 @@ pub(crate) fn case_list_sql(
     page: &crate::PageRequest,
     dialect: Dialect,
 ) -> (String, Vec<Param>) {
-    if f.statuses.len() > 1 {
+    if f.statuses.len() > 1 && page.order == crate::CaseOrder::Newest {
         let mut ps = Vec::new();
         let mut branches = Vec::new();
         for (i, st) in f.statuses.iter().enumerate() {
@@ -322,7 +332,18 @@ fn case_list_branch(
             }
         }
     }
-    if let Some(b) = page.before {
+    let due_first = page.order == crate::CaseOrder::DueSoonest;
+    if due_first {
+        // Only active cases have a deadline to sort by. The predicate is spelled as the
+        // partial indexes spell it, so that they may serve the query.
+        wh.push(ACTIVE.to_string());
+        if let Some((due, id)) = page.after_due {
+            let d1 = bind(&mut ps, Param::I64(micros(due)));
+            let d2 = bind(&mut ps, Param::I64(micros(due)));
+            let i = bind(&mut ps, Param::I64(id.0));
+            wh.push(format!("(sla_due > {d1} OR (sla_due = {d2} AND id > {i}))"));
+        }
+    } else if let Some(b) = page.before {
         let p = bind(&mut ps, Param::I64(b.0));
         wh.push(format!("id < {p}"));
     }
@@ -332,8 +353,158 @@ fn case_list_branch(
     } else {
         format!("WHERE {}", wh.join(" AND "))
     };
+    if !due_first {
+        return (
+            format!("SELECT {CASE_COLUMNS} FROM cases {where_sql} ORDER BY id DESC LIMIT {limit}"),
+            ps,
+        );
+    }
+    // Soonest deadline first. SQLite's planner, without statistics, prefers the status
+    // index and sorts every match; name the deadline index instead: walked in order for
+    // "breached" (the most overdue come first and the scan stops after a page), a range
+    // of the risk index for "at risk" (cases whose risk window has begun, sorted).
+    let from = match (dialect, f.sla) {
+        (Dialect::Sqlite, Some(SlaFilter::AtRisk)) => "cases INDEXED BY cases_at_risk",
+        (Dialect::Sqlite, _) => "cases INDEXED BY cases_sla_due",
+        (Dialect::Postgres, _) => "cases",
+    };
     (
-        format!("SELECT {CASE_COLUMNS} FROM cases {where_sql} ORDER BY id DESC LIMIT {limit}"),
+        format!(
+            "SELECT {CASE_COLUMNS} FROM {from} {where_sql} ORDER BY sla_due ASC, id ASC LIMIT {limit}"
+        ),
         ps,
     )
+}
+
+pub(crate) fn tags_json(tags: &[String]) -> Result<String> {
+    Ok(serde_json::to_string(tags)?)
+}
+
+pub(crate) fn tags_from(json: &str) -> Result<Vec<String>> {
+    Ok(serde_json::from_str(json)?)
+}
+
+pub(crate) const ARTICLE_COLUMNS: &str = "slug, title_bn, title_en, body_bn, body_en, tags, published, position, updated_at, updated_by, version";
+
+pub(crate) const CANNED_COLUMNS: &str =
+    "code, title_bn, title_en, body_bn, body_en, updated_at, version";
+
+// ---------------------------------------------------------------------------------------
+// Reports
+// ---------------------------------------------------------------------------------------
+
+/// Microseconds in a day.
+pub(crate) const DAY_MICROS: i64 = 86_400_000_000;
+
+/// The statuses of a case someone still has to work on, as the partial indexes spell them
+/// (a query must repeat the predicate exactly for the planner to pick such an index).
+const ACTIVE: &str = "status IN ('new', 'open', 'pending_customer', 'pending_third_party')";
+
+/// The report queries are written once with `?n` placeholders; PostgreSQL gets `$n`.
+pub(crate) fn for_dialect(sql: &str, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Sqlite => sql.to_string(),
+        Dialect::Postgres => sql.replace('?', "$"),
+    }
+}
+
+/// The local day a time falls on is `(micros + offset) / DAY_MICROS` days after
+/// 1970-01-01: integer division, which is the floor for every time after 1970 on both
+/// engines. Parameters: from, to, offset (µs).
+pub(crate) const CREATED_PER_DAY: &str =
+    "SELECT (created_at + ?3) / 86400000000, channel, count(*) FROM cases
+     WHERE created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2";
+
+/// Parameters: from, to.
+pub(crate) const CREATED_PER_CATEGORY: &str = "SELECT category, count(*) FROM cases
+     WHERE created_at >= ?1 AND created_at < ?2 GROUP BY category";
+
+/// Parameters: from, to, offset (µs).
+pub(crate) const SLA_PER_DAY: &str = "SELECT (sla_resolved_at + ?3) / 86400000000,
+            count(*) FILTER (WHERE sla_resolved_at <= sla_due),
+            count(*) FILTER (WHERE sla_resolved_at > sla_due)
+     FROM cases WHERE sla_resolved_at >= ?1 AND sla_resolved_at < ?2 GROUP BY 1";
+
+/// Parameters: from, to.
+pub(crate) const CSAT: &str = "SELECT score, count(*) FROM case_ratings
+     WHERE rated_at >= ?1 AND rated_at < ?2 GROUP BY score";
+
+/// One row: a count per [`AgeBucket`] in order, then the breached count. Parameter: now.
+pub(crate) fn backlog_sql() -> String {
+    use crate::AgeBucket;
+    let mut columns: Vec<String> = AgeBucket::ALL
+        .windows(2)
+        .map(|w| {
+            format!(
+                "count(*) FILTER (WHERE ?1 - created_at >= {} AND ?1 - created_at < {})",
+                w[0].from_days() * DAY_MICROS,
+                w[1].from_days() * DAY_MICROS
+            )
+        })
+        .collect();
+    // The first bucket also takes a case "created in the future" (clock skew between nodes).
+    columns[0] = format!(
+        "count(*) FILTER (WHERE ?1 - created_at < {})",
+        AgeBucket::ALL[1].from_days() * DAY_MICROS
+    );
+    columns.push(format!(
+        "count(*) FILTER (WHERE ?1 - created_at >= {})",
+        AgeBucket::OverFortyFive.from_days() * DAY_MICROS
+    ));
+    columns.push("count(*) FILTER (WHERE NOT sla_paused AND sla_due < ?1)".into());
+    format!("SELECT {} FROM cases WHERE {ACTIVE}", columns.join(", "))
+}
+
+/// The backlog from the counts [`backlog_sql`] returns.
+pub(crate) fn backlog_from(counts: &[i64]) -> Result<crate::Backlog> {
+    use crate::AgeBucket;
+    if counts.len() != AgeBucket::ALL.len() + 1 {
+        return Err(StoreError::Backend(format!(
+            "the backlog query returned {} columns",
+            counts.len()
+        )));
+    }
+    Ok(crate::Backlog {
+        ages: AgeBucket::ALL
+            .iter()
+            .copied()
+            .zip(counts.iter().copied())
+            .collect(),
+        breached: counts[AgeBucket::ALL.len()],
+    })
+}
+
+/// The date `n` days after 1970-01-01.
+pub(crate) fn epoch_day(n: i64) -> Result<jiff::civil::Date> {
+    jiff::Span::new()
+        .try_days(n)
+        .and_then(|span| jiff::civil::date(1970, 1, 1).checked_add(span))
+        .map_err(|e| bad("report day", e))
+}
+
+/// Put aggregated rows in the order the contract promises, the same on both engines
+/// whatever their collation.
+pub(crate) fn sort_per_day(rows: &mut [crate::DayChannelCount]) {
+    rows.sort_by(|a, b| (a.day, a.channel.as_str()).cmp(&(b.day, b.channel.as_str())));
+}
+
+pub(crate) fn sort_categories(rows: &mut [crate::CategoryCount]) {
+    rows.sort_by(|a, b| {
+        b.cases
+            .cmp(&a.cases)
+            .then_with(|| a.category.cmp(&b.category))
+    });
+}
+
+/// Ratings by score from (score, count) rows.
+pub(crate) fn csat_from(rows: impl IntoIterator<Item = (i64, i64)>) -> Result<crate::CsatCounts> {
+    let mut out = crate::CsatCounts::default();
+    for (score, n) in rows {
+        let slot = usize::try_from(score - 1)
+            .ok()
+            .and_then(|i| out.per_score.get_mut(i))
+            .ok_or_else(|| bad("rating score", score))?;
+        *slot += n;
+    }
+    Ok(out)
 }

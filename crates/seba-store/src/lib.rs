@@ -7,7 +7,9 @@
 //!
 //! Every write that changes a case goes through [`CaseStore::commit`]: the case row, its
 //! messages, its audit events, its outbox rows and the idempotency record land in one
-//! transaction or not at all.
+//! transaction or not at all. Records kept beside the cases that must be audited (ratings,
+//! help articles, canned responses) ride along in the same transaction as [`SideWrite`]s
+//! through [`CaseStore::commit_with`].
 
 pub mod model;
 pub mod postgres;
@@ -89,7 +91,14 @@ pub trait CaseStore: Send + Sync {
     /// A fresh case id, unique across every node sharing the store. Ids may skip.
     async fn next_case_id(&self) -> Result<CaseId>;
     /// Apply one unit of work atomically. See [`Commit`].
-    async fn commit(&self, commit: Commit) -> Result<Committed>;
+    async fn commit(&self, commit: Commit) -> Result<Committed> {
+        self.commit_with(commit, Vec::new()).await
+    }
+    /// [`CaseStore::commit`] together with writes to records beside the cases (a rating,
+    /// an article, a canned response), in the same transaction: a refused side write — a
+    /// second rating, a stale article version — undoes the case row, the messages, the
+    /// audit events and the outbox rows of the commit too.
+    async fn commit_with(&self, commit: Commit, side: Vec<SideWrite>) -> Result<Committed>;
     async fn case(&self, id: CaseId) -> Result<Option<Case>>;
     async fn list_cases(&self, filter: &CaseFilter, page: &PageRequest) -> Result<Vec<Case>>;
     async fn messages(&self, case: CaseId) -> Result<Vec<StoredMessage>>;
@@ -114,6 +123,8 @@ pub trait CaseStore: Send + Sync {
         at: Timestamp,
     ) -> Result<()>;
     async fn blob(&self, sha256: &str) -> Result<Option<(String, Vec<u8>)>>;
+    /// The customer's rating of a case, if it was rated (written by [`SideWrite::Rating`]).
+    async fn rating(&self, case: CaseId) -> Result<Option<Rating>>;
 }
 
 /// The hash-chained audit trail.
@@ -211,25 +222,97 @@ pub trait SettingsStore: Send + Sync {
     async fn set_meta_once(&self, key: &str, value: &str) -> Result<bool>;
 }
 
+/// Help articles and canned responses; written through [`CaseStore::commit_with`] so each
+/// change commits with its audit event.
+#[async_trait]
+pub trait KnowledgeStore: Send + Sync {
+    /// Articles by `position`, then slug (byte order on both engines); unpublished ones
+    /// only if asked for.
+    async fn articles(&self, include_unpublished: bool) -> Result<Vec<Article>>;
+    async fn article(&self, slug: &str) -> Result<Option<Article>>;
+    /// Canned responses by code.
+    async fn canned(&self) -> Result<Vec<Canned>>;
+    async fn canned_one(&self, code: &str) -> Result<Option<Canned>>;
+}
+
+/// Who is on which case page right now. Ephemeral and unaudited: a lost row only hides a
+/// hint for a few seconds.
+#[async_trait]
+pub trait PresenceStore: Send + Sync {
+    /// Record that `user` was on `case`'s page at `at`, doing `activity`; one row per
+    /// (case, user), never moved back in time.
+    async fn touch_presence(
+        &self,
+        case: CaseId,
+        user: UserId,
+        activity: Activity,
+        at: Timestamp,
+    ) -> Result<()>;
+    /// Everyone seen on `case` at or after `since`, with their display names, most
+    /// recently seen first.
+    async fn presence(&self, case: CaseId, since: Timestamp) -> Result<Vec<Presence>>;
+    /// Forget rows last seen before `before`; returns how many went.
+    async fn prune_presence(&self, before: Timestamp) -> Result<u64>;
+}
+
+/// Counts for the supervisors' dashboard, aggregated in SQL from covering indexes, so a
+/// store of a million cases answers in milliseconds. Both engines return the same numbers
+/// in the same order.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// Cases created in the window, per local day and channel, by day then channel.
+    async fn created_per_day(&self, window: &ReportWindow) -> Result<Vec<DayChannelCount>>;
+    /// Cases created in the window per category code as stored, most first, then by code.
+    async fn created_per_category(&self, window: &ReportWindow) -> Result<Vec<CategoryCount>>;
+    /// Active cases by age at `now` (from `created_at`), and how many are breached.
+    async fn backlog(&self, now: Timestamp) -> Result<Backlog>;
+    /// Cases resolved in the window per local day of resolution: within their resolution
+    /// due or after it. Days without resolutions are left out.
+    async fn sla_per_day(&self, window: &ReportWindow) -> Result<Vec<SlaDay>>;
+    /// Ratings given in the window, by score.
+    async fn csat(&self, window: &ReportWindow) -> Result<CsatCounts>;
+}
+
 /// Engine-level operations.
 #[async_trait]
 pub trait Maintenance: Send + Sync {
     fn engine(&self) -> &'static str;
     /// Can the store answer right now? (for `/readyz`)
     async fn ping(&self) -> Result<()>;
-    /// Periodic upkeep (keep the query planner's statistics fresh); cheap when nothing is due.
+    /// Periodic upkeep (keep the query planner's statistics fresh, forget presence older
+    /// than [`PRESENCE_KEPT`]); cheap when nothing is due.
     async fn maintain(&self) -> Result<()>;
     /// A consistent copy of the whole store at `dest` (SQLite only).
     async fn backup(&self, dest: &std::path::Path) -> Result<()>;
 }
 
+/// How long [`Maintenance::maintain`] keeps presence rows; far longer than anyone asks
+/// about, so pruning never races a live page.
+pub const PRESENCE_KEPT: jiff::SignedDuration = jiff::SignedDuration::from_secs(3600);
+
 /// The whole contract.
 pub trait Store:
-    CaseStore + AuditStore + OutboxStore + DirectoryStore + SettingsStore + Maintenance
+    CaseStore
+    + AuditStore
+    + OutboxStore
+    + DirectoryStore
+    + SettingsStore
+    + KnowledgeStore
+    + PresenceStore
+    + ReportStore
+    + Maintenance
 {
 }
-impl<T: CaseStore + AuditStore + OutboxStore + DirectoryStore + SettingsStore + Maintenance> Store
-    for T
+impl<T> Store for T where
+    T: CaseStore
+        + AuditStore
+        + OutboxStore
+        + DirectoryStore
+        + SettingsStore
+        + KnowledgeStore
+        + PresenceStore
+        + ReportStore
+        + Maintenance
 {
 }
 

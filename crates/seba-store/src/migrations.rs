@@ -11,9 +11,23 @@ pub struct Migration {
     pub postgres: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "feedback_help_presence_reports",
+        sqlite: include_str!("../migrations/sqlite/0002_feedback_help_presence_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0002_feedback_help_presence_reports.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "deadline_order",
+        sqlite: include_str!("../migrations/sqlite/0003_deadline_order.sql"),
+        postgres: include_str!("../migrations/postgres/0003_deadline_order.sql"),
+    },
+];

@@ -130,11 +130,39 @@ pub enum SlaFilter {
     Paused,
 }
 
-/// Keyset pagination, newest first: cases with id below `before`.
+/// Keyset pagination: newest first (cases with id below `before`), or, for the SLA
+/// views, soonest deadline first (active cases only; those after `after_due`).
 #[derive(Debug, Clone, Copy)]
 pub struct PageRequest {
     pub before: Option<CaseId>,
     pub limit: u32,
+    pub order: CaseOrder,
+    /// With [`CaseOrder::DueSoonest`]: the (resolution due, id) of the last case of the
+    /// previous page.
+    pub after_due: Option<(Timestamp, CaseId)>,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        PageRequest {
+            before: None,
+            limit: 50,
+            order: CaseOrder::Newest,
+            after_due: None,
+        }
+    }
+}
+
+/// The order of a case list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CaseOrder {
+    /// By id, newest first.
+    #[default]
+    Newest,
+    /// By resolution due, soonest (or most overdue) first, then by id; active cases only.
+    /// Read from the deadline indexes, so "at risk" and "breached" stay a page read at any
+    /// size of backlog.
+    DueSoonest,
 }
 
 /// A message with the delivery state of the outbound copy, if any.
@@ -353,4 +381,243 @@ pub struct Holiday {
     pub date: jiff::civil::Date,
     pub name_bn: String,
     pub name_en: String,
+}
+
+/// A write to a record kept beside the cases, applied in the same transaction as a
+/// [`Commit`] (see [`crate::CaseStore::commit_with`]): the record, its audit event and its
+/// outbox row land together, and a refused side write undoes the whole commit.
+#[derive(Debug, Clone)]
+pub enum SideWrite {
+    /// A customer's rating of a case. Each case is rated once; a second rating is
+    /// [`crate::StoreError::Duplicate`].
+    Rating(Rating),
+    /// Insert an article (`expected_version: None`; a taken slug is `Duplicate`), or
+    /// replace it if its stored version is still `expected_version` (else `Conflict`, or
+    /// `NotFound`). The row carries `article.version`, which the caller sets to 1 or to
+    /// `expected_version + 1`, as for cases.
+    Article {
+        article: Article,
+        expected_version: Option<i64>,
+    },
+    /// Remove an article by slug; `NotFound` if there is none.
+    DeleteArticle(String),
+    /// Insert or replace a canned response, with the same version rule as articles.
+    Canned {
+        canned: Canned,
+        expected_version: Option<i64>,
+    },
+    /// Remove a canned response by code; `NotFound` if there is none.
+    DeleteCanned(String),
+}
+
+/// A customer's satisfaction rating (CSAT) of a resolved case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    pub case_id: CaseId,
+    /// 1 (very unhappy) to 5 (very happy).
+    pub score: u8,
+    /// Free text; may hold personal data, so it stays in this table and out of the audit
+    /// trail and the change feed.
+    pub comment: Option<String>,
+    pub rated_at: Timestamp,
+}
+
+/// A help article for customers (the FAQ), in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    /// `[a-z0-9-]`, 1–60 characters; the article's address.
+    pub slug: String,
+    pub title_bn: String,
+    pub title_en: String,
+    /// Plain text; paragraphs are separated by blank lines.
+    pub body_bn: String,
+    pub body_en: String,
+    pub tags: Vec<String>,
+    pub published: bool,
+    /// Display order: lower first, then by slug.
+    pub position: i32,
+    pub updated_at: Timestamp,
+    pub updated_by: Option<UserId>,
+    pub version: i64,
+}
+
+/// A reply template agents pick from; `{customer_name}`-style placeholders are filled in
+/// when it is used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Canned {
+    /// `[a-z0-9-]`, 1–40 characters.
+    pub code: String,
+    pub title_bn: String,
+    pub title_en: String,
+    pub body_bn: String,
+    pub body_en: String,
+    pub updated_at: Timestamp,
+    pub version: i64,
+}
+
+/// What a staff member is doing on a case's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Activity {
+    Viewing,
+    Replying,
+}
+
+impl Activity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Activity::Viewing => "viewing",
+            Activity::Replying => "replying",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "viewing" => Some(Activity::Viewing),
+            "replying" => Some(Activity::Replying),
+            _ => None,
+        }
+    }
+}
+
+/// Someone seen on a case's page recently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Presence {
+    pub user_id: UserId,
+    pub display_name: String,
+    pub activity: Activity,
+    pub seen_at: Timestamp,
+}
+
+/// The stretch of time a report covers, `[from, to)`, and how far local time is ahead of
+/// UTC, which decides where one calendar day ends and the next begins.
+///
+/// A fixed offset is exact for Asia/Dhaka (UTC+6, no daylight saving time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportWindow {
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub utc_offset_seconds: i32,
+}
+
+/// Cases created on one local day through one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayChannelCount {
+    pub day: jiff::civil::Date,
+    pub channel: Channel,
+    pub cases: i64,
+}
+
+/// Cases of one category code, as stored (a top-level code or a child such as
+/// `mfs.wrong_transfer`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryCount {
+    pub category: String,
+    pub cases: i64,
+}
+
+/// How long an active case has been open, in the buckets the supervisors' dashboard
+/// shows. Each bucket includes its lower bound: a case exactly 3 days old is `ThreeToSeven`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeBucket {
+    UnderOneDay,
+    OneToThree,
+    ThreeToSeven,
+    SevenToTen,
+    TenToFortyFive,
+    OverFortyFive,
+}
+
+impl AgeBucket {
+    pub const ALL: [AgeBucket; 6] = [
+        AgeBucket::UnderOneDay,
+        AgeBucket::OneToThree,
+        AgeBucket::ThreeToSeven,
+        AgeBucket::SevenToTen,
+        AgeBucket::TenToFortyFive,
+        AgeBucket::OverFortyFive,
+    ];
+
+    /// The lower bound of the bucket in days; the upper bound is the next one's.
+    pub fn from_days(self) -> i64 {
+        match self {
+            AgeBucket::UnderOneDay => 0,
+            AgeBucket::OneToThree => 1,
+            AgeBucket::ThreeToSeven => 3,
+            AgeBucket::SevenToTen => 7,
+            AgeBucket::TenToFortyFive => 10,
+            AgeBucket::OverFortyFive => 45,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgeBucket::UnderOneDay => "lt_1d",
+            AgeBucket::OneToThree => "1d_3d",
+            AgeBucket::ThreeToSeven => "3d_7d",
+            AgeBucket::SevenToTen => "7d_10d",
+            AgeBucket::TenToFortyFive => "10d_45d",
+            AgeBucket::OverFortyFive => "gt_45d",
+        }
+    }
+
+    pub fn label(self) -> seba_core::Bilingual {
+        let (bn, en) = match self {
+            AgeBucket::UnderOneDay => ("১ দিনের কম", "Under 1 day"),
+            AgeBucket::OneToThree => ("১–৩ দিন", "1–3 days"),
+            AgeBucket::ThreeToSeven => ("৩–৭ দিন", "3–7 days"),
+            AgeBucket::SevenToTen => ("৭–১০ দিন", "7–10 days"),
+            AgeBucket::TenToFortyFive => ("১০–৪৫ দিন", "10–45 days"),
+            AgeBucket::OverFortyFive => ("৪৫ দিনের বেশি", "Over 45 days"),
+        };
+        seba_core::Bilingual::new(bn, en)
+    }
+}
+
+/// Active cases (new, open, waiting on the customer or a third party) right now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Backlog {
+    /// One entry per [`AgeBucket`], in [`AgeBucket::ALL`] order, zeros included.
+    pub ages: Vec<(AgeBucket, i64)>,
+    /// Active, not paused, and past the resolution due (the inbox's "breached" filter).
+    pub breached: i64,
+}
+
+impl Backlog {
+    pub fn total(&self) -> i64 {
+        self.ages.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// Cases resolved on one local day, within their resolution due or after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SlaDay {
+    pub day: jiff::civil::Date,
+    pub met: i64,
+    pub missed: i64,
+}
+
+/// Ratings given in a window, by score.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CsatCounts {
+    /// `per_score[0]` counts the 1s, `per_score[4]` the 5s.
+    pub per_score: [i64; 5],
+}
+
+impl CsatCounts {
+    pub fn total(&self) -> i64 {
+        self.per_score.iter().sum()
+    }
+
+    /// The mean score, or `None` without ratings.
+    pub fn mean(&self) -> Option<f64> {
+        let total = self.total();
+        let sum: i64 = self
+            .per_score
+            .iter()
+            .zip(1..)
+            .map(|(n, score)| n * score)
+            .sum();
+        (total > 0).then(|| sum as f64 / total as f64)
+    }
 }

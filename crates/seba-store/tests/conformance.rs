@@ -10,6 +10,7 @@
 
 #[macro_use]
 mod common;
+mod beside_cases;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
@@ -26,10 +27,10 @@ use seba_core::ids::{CaseId, UserId};
 use seba_core::sla::{SlaClock, SlaState, SlaTargets};
 use seba_core::staff::Role;
 use seba_store::{
-    ApiToken, CaseFilter, CaseWrite, Category, Challenge, Commit, Committed, DeliveryChannel,
-    DeliveryOutcome, DeliveryState, Holiday, IdempotencyHook, IdempotencyRecord, NewDelivery,
-    NewUser, OutboxPos, PageRequest, Queue, Session, SlaFilter, SlaPolicy, Store, StoreError,
-    StoredResponse,
+    ApiToken, CaseFilter, CaseOrder, CaseWrite, Category, Challenge, Commit, Committed,
+    DeliveryChannel, DeliveryOutcome, DeliveryState, Holiday, IdempotencyHook, IdempotencyRecord,
+    NewDelivery, NewUser, OutboxPos, PageRequest, Queue, Session, SlaFilter, SlaPolicy, Store,
+    StoreError, StoredResponse,
 };
 
 use common::*;
@@ -38,6 +39,7 @@ fn all() -> PageRequest {
     PageRequest {
         before: None,
         limit: 500,
+        ..PageRequest::default()
     }
 }
 
@@ -1137,6 +1139,100 @@ async fn list_cases_sla_buckets(store: Arc<dyn Store>) {
         got.iter().map(|c| c.subject.as_str()).collect::<Vec<_>>(),
         ["overdue, waiting"]
     );
+
+    // Soonest deadline first: the same cases in (due, id) order, whole or a page at a time
+    // through the (due, id) cursor, with or without a status filter.
+    for bucket in [
+        SlaFilter::OnTrack,
+        SlaFilter::AtRisk,
+        SlaFilter::Breached,
+        SlaFilter::Paused,
+    ] {
+        let mut expected: Vec<&Case> = buckets[sla_name(bucket)].clone();
+        expected.sort_by_key(|c| (c.sla.resolution_due, c.id));
+        let expected: Vec<CaseId> = expected.iter().map(|c| c.id).collect();
+        let filter = CaseFilter {
+            sla: Some(bucket),
+            now: Some(now),
+            ..Default::default()
+        };
+        let whole = PageRequest {
+            order: CaseOrder::DueSoonest,
+            ..all()
+        };
+        let got = store.list_cases(&filter, &whole).await.unwrap();
+        assert_eq!(ids(&got), expected, "{bucket:?} by deadline");
+        let mut paged = Vec::new();
+        let mut after_due = None;
+        loop {
+            let page = PageRequest {
+                limit: 1,
+                order: CaseOrder::DueSoonest,
+                after_due,
+                ..PageRequest::default()
+            };
+            let got = store.list_cases(&filter, &page).await.unwrap();
+            let Some(last) = got.last() else { break };
+            after_due = Some((last.sla.resolution_due, last.id));
+            paged.extend(ids(&got));
+            assert!(paged.len() <= expected.len(), "{bucket:?} pages end");
+        }
+        assert_eq!(paged, expected, "{bucket:?} a page at a time");
+    }
+    // Ties on the deadline are broken by id, and the cursor does not skip them.
+    let due = now - hour * 3;
+    let mut twins = Vec::new();
+    for name in ["twin a", "twin b", "twin c"] {
+        let mut clock = clock_at(now - hour * 24 * 20);
+        clock.resolution_due = due;
+        clock.resolution_risk_at = due - hour;
+        twins.push(
+            create_case(&store, clock.started_at, |c| {
+                c.subject = name.into();
+                c.status = Status::Open;
+                c.sla = clock;
+            })
+            .await
+            .id,
+        );
+    }
+    let working = CaseFilter {
+        sla: Some(SlaFilter::Breached),
+        now: Some(now),
+        statuses: vec![Status::New, Status::Open],
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    let mut after_due = None;
+    loop {
+        let page = PageRequest {
+            limit: 2,
+            order: CaseOrder::DueSoonest,
+            after_due,
+            ..PageRequest::default()
+        };
+        let got = store.list_cases(&working, &page).await.unwrap();
+        let Some(last) = got.last() else { break };
+        after_due = Some((last.sla.resolution_due, last.id));
+        seen.extend(
+            got.into_iter()
+                .map(|c| (c.sla.resolution_due, c.id, c.status)),
+        );
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted, "in (due, id) order");
+    let twin_pos: Vec<CaseId> = seen
+        .iter()
+        .filter(|(d, _, _)| *d == due)
+        .map(|(_, id, _)| *id)
+        .collect();
+    assert_eq!(twin_pos, twins, "all three twins, by id");
+    assert!(
+        seen.iter()
+            .all(|(_, _, st)| matches!(st, Status::New | Status::Open)),
+        "the status filter holds"
+    );
 }
 
 fn sla_name(f: SlaFilter) -> &'static str {
@@ -1167,7 +1263,14 @@ async fn list_cases_keyset_pagination(store: Arc<dyn Store>) {
             let mut pages = 0;
             loop {
                 let page = store
-                    .list_cases(&filter, &PageRequest { before, limit })
+                    .list_cases(
+                        &filter,
+                        &PageRequest {
+                            before,
+                            limit,
+                            ..PageRequest::default()
+                        },
+                    )
                     .await
                     .unwrap();
                 assert!(
@@ -1183,7 +1286,14 @@ async fn list_cases_keyset_pagination(store: Arc<dyn Store>) {
                 if short {
                     // A short page is the last one; the next must be empty.
                     let rest = store
-                        .list_cases(&filter, &PageRequest { before, limit })
+                        .list_cases(
+                            &filter,
+                            &PageRequest {
+                                before,
+                                limit,
+                                ..PageRequest::default()
+                            },
+                        )
                         .await
                         .unwrap();
                     assert!(rest.is_empty());
@@ -1203,6 +1313,7 @@ async fn list_cases_keyset_pagination(store: Arc<dyn Store>) {
             &PageRequest {
                 before: None,
                 limit: 5,
+                ..PageRequest::default()
             },
         )
         .await
@@ -1215,6 +1326,7 @@ async fn list_cases_keyset_pagination(store: Arc<dyn Store>) {
             &PageRequest {
                 before: Some(everything[2]),
                 limit: 2,
+                ..PageRequest::default()
             },
         )
         .await

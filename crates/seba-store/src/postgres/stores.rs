@@ -10,11 +10,14 @@ use seba_core::case::Case;
 use seba_core::ids::{CaseId, MessageId, UserId};
 
 use super::PgStore;
-use crate::codec::{self, CASE_COLUMNS, CaseRow, MessageRow, Param, micros, ts};
+use crate::codec::{
+    self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, MessageRow, Param,
+    micros, ts,
+};
 use crate::model::*;
 use crate::{
-    AuditStore, CaseStore, DirectoryStore, Maintenance, OutboxStore, Result, SettingsStore,
-    StoreError,
+    AuditStore, CaseStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore, PresenceStore,
+    ReportStore, Result, SettingsStore, StoreError,
 };
 
 type Tx<'a> = deadpool_postgres::Transaction<'a>;
@@ -42,6 +45,7 @@ fn case_row(r: &Row) -> CaseRow {
         sla_paused: r.get(18),
         closed_at: r.get(19),
         merged_into: r.get(20),
+        sla_resolved_at: r.get(21),
     }
 }
 
@@ -200,14 +204,192 @@ async fn append_event(
     Ok(())
 }
 
-async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
+fn article(r: &Row) -> Result<Article> {
+    Ok(Article {
+        slug: r.get(0),
+        title_bn: r.get(1),
+        title_en: r.get(2),
+        body_bn: r.get(3),
+        body_en: r.get(4),
+        tags: codec::tags_from(r.get(5))?,
+        published: r.get(6),
+        position: r.get(7),
+        updated_at: ts(r.get(8))?,
+        updated_by: r.get::<_, Option<i64>>(9).map(UserId),
+        version: r.get(10),
+    })
+}
+
+fn canned(r: &Row) -> Result<Canned> {
+    Ok(Canned {
+        code: r.get(0),
+        title_bn: r.get(1),
+        title_en: r.get(2),
+        body_bn: r.get(3),
+        body_en: r.get(4),
+        updated_at: ts(r.get(5))?,
+        version: r.get(6),
+    })
+}
+
+/// The stored version of the row keyed `key` in `table`, for telling a stale writer from a
+/// missing row.
+async fn stale_or_missing(tx: &Tx<'_>, table: &str, key_column: &str, key: &str) -> StoreError {
+    let current = tx
+        .query_opt(
+            &format!("SELECT version FROM {table} WHERE {key_column} = $1"),
+            &[&key],
+        )
+        .await;
+    match current {
+        Ok(Some(row)) => StoreError::Conflict {
+            current: row.get(0),
+        },
+        Ok(None) => StoreError::NotFound,
+        Err(e) => e.into(),
+    }
+}
+
+async fn apply_side(tx: &Tx<'_>, write: SideWrite) -> Result<()> {
+    match write {
+        SideWrite::Rating(r) => {
+            let n = tx
+                .execute(
+                    "INSERT INTO case_ratings (case_id, score, comment, rated_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (case_id) DO NOTHING",
+                    &[&r.case_id.0, &i16::from(r.score), &r.comment, &micros(r.rated_at)],
+                )
+                .await?;
+            if n == 0 {
+                return Err(StoreError::Duplicate(format!(
+                    "rating of case {}",
+                    r.case_id
+                )));
+            }
+        }
+        SideWrite::Article {
+            article: a,
+            expected_version,
+        } => {
+            let tags = codec::tags_json(&a.tags)?;
+            let updated_at = micros(a.updated_at);
+            let updated_by = a.updated_by.map(|u| u.0);
+            let values: [&(dyn ToSql + Sync); 11] = [
+                &a.slug,
+                &a.title_bn,
+                &a.title_en,
+                &a.body_bn,
+                &a.body_en,
+                &tags,
+                &a.published,
+                &a.position,
+                &updated_at,
+                &updated_by,
+                &a.version,
+            ];
+            let n = match expected_version {
+                None => {
+                    tx.execute(
+                        &format!(
+                            "INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                             ON CONFLICT (slug) DO NOTHING"
+                        ),
+                        &values,
+                    )
+                    .await?
+                }
+                Some(expected) => {
+                    let mut with_expected = values.to_vec();
+                    with_expected.push(&expected);
+                    tx.execute(
+                        "UPDATE articles SET title_bn = $2, title_en = $3, body_bn = $4, body_en = $5, tags = $6,
+                         published = $7, position = $8, updated_at = $9, updated_by = $10, version = $11
+                         WHERE slug = $1 AND version = $12",
+                        &with_expected,
+                    )
+                    .await?
+                }
+            };
+            if n == 0 {
+                return Err(match expected_version {
+                    None => StoreError::Duplicate(format!("article {}", a.slug)),
+                    Some(_) => stale_or_missing(tx, "articles", "slug", &a.slug).await,
+                });
+            }
+        }
+        SideWrite::DeleteArticle(slug) => {
+            if tx
+                .execute("DELETE FROM articles WHERE slug = $1", &[&slug])
+                .await?
+                == 0
+            {
+                return Err(StoreError::NotFound);
+            }
+        }
+        SideWrite::Canned {
+            canned: k,
+            expected_version,
+        } => {
+            let updated_at = micros(k.updated_at);
+            let values: [&(dyn ToSql + Sync); 7] = [
+                &k.code,
+                &k.title_bn,
+                &k.title_en,
+                &k.body_bn,
+                &k.body_en,
+                &updated_at,
+                &k.version,
+            ];
+            let n = match expected_version {
+                None => {
+                    tx.execute(
+                        &format!(
+                            "INSERT INTO canned_responses ({CANNED_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                             ON CONFLICT (code) DO NOTHING"
+                        ),
+                        &values,
+                    )
+                    .await?
+                }
+                Some(expected) => {
+                    let mut with_expected = values.to_vec();
+                    with_expected.push(&expected);
+                    tx.execute(
+                        "UPDATE canned_responses SET title_bn = $2, title_en = $3, body_bn = $4, body_en = $5,
+                         updated_at = $6, version = $7 WHERE code = $1 AND version = $8",
+                        &with_expected,
+                    )
+                    .await?
+                }
+            };
+            if n == 0 {
+                return Err(match expected_version {
+                    None => StoreError::Duplicate(format!("canned response {}", k.code)),
+                    Some(_) => stale_or_missing(tx, "canned_responses", "code", &k.code).await,
+                });
+            }
+        }
+        SideWrite::DeleteCanned(code) => {
+            if tx
+                .execute("DELETE FROM canned_responses WHERE code = $1", &[&code])
+                .await?
+                == 0
+            {
+                return Err(StoreError::NotFound);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn apply_commit(tx: &Tx<'_>, commit: Commit, side: Vec<SideWrite>) -> Result<Committed> {
     match &commit.case {
         CaseWrite::None => {}
         CaseWrite::Insert(case) => {
             let r = CaseRow::from_case(case)?;
             let stmt = tx
                 .prepare_cached(&format!(
-                    "INSERT INTO cases ({CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+                    "INSERT INTO cases ({CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
                 ))
                 .await?;
             tx.execute(
@@ -234,6 +416,7 @@ async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
                     &r.sla_paused,
                     &r.closed_at,
                     &r.merged_into,
+                    &r.sla_resolved_at,
                 ],
             )
             .await?;
@@ -248,7 +431,7 @@ async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
                     "UPDATE cases SET status = $2, channel = $3, priority = $4, category = $5, queue = $6, assignee = $7,
                      subject = $8, requester_name = $9, requester_msisdn = $10, requester_email = $11, tags = $12,
                      updated_at = $13, version = $14, sla = $15, sla_due = $16, sla_risk_at = $17, sla_paused = $18,
-                     closed_at = $19, merged_into = $20 WHERE id = $1 AND version = $21",
+                     closed_at = $19, merged_into = $20, sla_resolved_at = $22 WHERE id = $1 AND version = $21",
                 )
                 .await?;
             let n = tx
@@ -276,6 +459,7 @@ async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
                         &r.closed_at,
                         &r.merged_into,
                         expected_version,
+                        &r.sla_resolved_at,
                     ],
                 )
                 .await?;
@@ -291,6 +475,9 @@ async fn apply_commit(tx: &Tx<'_>, commit: Commit) -> Result<Committed> {
                 });
             }
         }
+    }
+    for w in side {
+        apply_side(tx, w).await?;
     }
     let mut out = Committed::default();
     let msg_stmt = tx
@@ -406,8 +593,8 @@ impl CaseStore for PgStore {
             .ok_or_else(|| StoreError::Backend("the case id sequence returned nothing".into()))
     }
 
-    async fn commit(&self, commit: Commit) -> Result<Committed> {
-        self.in_tx(move |tx| Box::pin(apply_commit(tx, commit)))
+    async fn commit_with(&self, commit: Commit, side: Vec<SideWrite>) -> Result<Committed> {
+        self.in_tx(move |tx| Box::pin(apply_commit(tx, commit, side)))
             .await
     }
 
@@ -591,6 +778,27 @@ impl CaseStore for PgStore {
             )
             .await?;
         Ok(row.map(|r| (r.get(0), r.get(1))))
+    }
+
+    async fn rating(&self, case: CaseId) -> Result<Option<Rating>> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_opt(
+                "SELECT score, comment, rated_at FROM case_ratings WHERE case_id = $1",
+                &[&case.0],
+            )
+            .await?;
+        row.map(|r| {
+            let score: i16 = r.get(0);
+            Ok(Rating {
+                case_id: case,
+                score: u8::try_from(score)
+                    .map_err(|_| StoreError::Backend(format!("rating score {score}")))?,
+                comment: r.get(1),
+                rated_at: ts(r.get(2))?,
+            })
+        })
+        .transpose()
     }
 }
 
@@ -1245,6 +1453,8 @@ impl Maintenance for PgStore {
         // believes a million-row table is empty and picks sorts over index walks (seconds
         // instead of a millisecond for an inbox), so seba analyzes its busy tables itself
         // once a tenth of their rows changed.
+        self.prune_presence(Timestamp::now() - crate::PRESENCE_KEPT)
+            .await?;
         let client = self.pool.get().await?;
         let autovacuum: String = client.query_one("SHOW autovacuum", &[]).await?.get(0);
         if autovacuum == "on" {
@@ -1271,5 +1481,218 @@ impl Maintenance for PgStore {
         Err(StoreError::Backend(
             "seba backup copies the embedded SQLite store; back up PostgreSQL with pg_dump or its base backups".into(),
         ))
+    }
+}
+
+#[async_trait]
+impl KnowledgeStore for PgStore {
+    async fn articles(&self, include_unpublished: bool) -> Result<Vec<Article>> {
+        let client = self.pool.get().await?;
+        // Byte order for slugs, as SQLite sorts them, whatever the database's collation.
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {ARTICLE_COLUMNS} FROM articles WHERE published OR $1
+                     ORDER BY position, slug COLLATE \"C\""
+                ),
+                &[&include_unpublished],
+            )
+            .await?;
+        rows.iter().map(article).collect()
+    }
+
+    async fn article(&self, slug: &str) -> Result<Option<Article>> {
+        let client = self.pool.get().await?;
+        client
+            .query_opt(
+                &format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE slug = $1"),
+                &[&slug],
+            )
+            .await?
+            .map(|r| article(&r))
+            .transpose()
+    }
+
+    async fn canned(&self) -> Result<Vec<Canned>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {CANNED_COLUMNS} FROM canned_responses ORDER BY code COLLATE \"C\""
+                ),
+                &[],
+            )
+            .await?;
+        rows.iter().map(canned).collect()
+    }
+
+    async fn canned_one(&self, code: &str) -> Result<Option<Canned>> {
+        let client = self.pool.get().await?;
+        client
+            .query_opt(
+                &format!("SELECT {CANNED_COLUMNS} FROM canned_responses WHERE code = $1"),
+                &[&code],
+            )
+            .await?
+            .map(|r| canned(&r))
+            .transpose()
+    }
+}
+
+#[async_trait]
+impl PresenceStore for PgStore {
+    async fn touch_presence(
+        &self,
+        case: CaseId,
+        user: UserId,
+        activity: Activity,
+        at: Timestamp,
+    ) -> Result<()> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(
+                "INSERT INTO case_presence (case_id, user_id, activity, seen_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (case_id, user_id) DO UPDATE SET activity = excluded.activity, seen_at = excluded.seen_at
+                 WHERE excluded.seen_at >= case_presence.seen_at",
+            )
+            .await?;
+        client
+            .execute(&stmt, &[&case.0, &user.0, &activity.as_str(), &micros(at)])
+            .await?;
+        Ok(())
+    }
+
+    async fn presence(&self, case: CaseId, since: Timestamp) -> Result<Vec<Presence>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT p.user_id, u.display_name, p.activity, p.seen_at FROM case_presence p
+                 JOIN users u ON u.id = p.user_id
+                 WHERE p.case_id = $1 AND p.seen_at >= $2 ORDER BY p.seen_at DESC, p.user_id",
+            )
+            .await?;
+        let rows = client.query(&stmt, &[&case.0, &micros(since)]).await?;
+        rows.iter()
+            .map(|r| {
+                let activity: &str = r.get(2);
+                Ok(Presence {
+                    user_id: UserId(r.get(0)),
+                    display_name: r.get(1),
+                    activity: Activity::parse(activity)
+                        .ok_or_else(|| StoreError::Backend(format!("activity {activity}")))?,
+                    seen_at: ts(r.get(3))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn prune_presence(&self, before: Timestamp) -> Result<u64> {
+        let client = self.pool.get().await?;
+        Ok(client
+            .execute(
+                "DELETE FROM case_presence WHERE seen_at < $1",
+                &[&micros(before)],
+            )
+            .await?)
+    }
+}
+
+#[async_trait]
+impl ReportStore for PgStore {
+    async fn created_per_day(&self, w: &ReportWindow) -> Result<Vec<DayChannelCount>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &codec::for_dialect(codec::CREATED_PER_DAY, Dialect::Postgres),
+                &[
+                    &micros(w.from),
+                    &micros(w.to),
+                    &(i64::from(w.utc_offset_seconds) * 1_000_000),
+                ],
+            )
+            .await?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                Ok(DayChannelCount {
+                    day: codec::epoch_day(r.get(0))?,
+                    channel: codec::parse("channel", r.get(1))?,
+                    cases: r.get(2),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        codec::sort_per_day(&mut out);
+        Ok(out)
+    }
+
+    async fn created_per_category(&self, w: &ReportWindow) -> Result<Vec<CategoryCount>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &codec::for_dialect(codec::CREATED_PER_CATEGORY, Dialect::Postgres),
+                &[&micros(w.from), &micros(w.to)],
+            )
+            .await?;
+        let mut out: Vec<CategoryCount> = rows
+            .iter()
+            .map(|r| CategoryCount {
+                category: r.get(0),
+                cases: r.get(1),
+            })
+            .collect();
+        codec::sort_categories(&mut out);
+        Ok(out)
+    }
+
+    async fn backlog(&self, now: Timestamp) -> Result<Backlog> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_one(
+                &codec::for_dialect(&codec::backlog_sql(), Dialect::Postgres),
+                &[&micros(now)],
+            )
+            .await?;
+        let counts: Vec<i64> = (0..row.len()).map(|i| row.get(i)).collect();
+        codec::backlog_from(&counts)
+    }
+
+    async fn sla_per_day(&self, w: &ReportWindow) -> Result<Vec<SlaDay>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &codec::for_dialect(codec::SLA_PER_DAY, Dialect::Postgres),
+                &[
+                    &micros(w.from),
+                    &micros(w.to),
+                    &(i64::from(w.utc_offset_seconds) * 1_000_000),
+                ],
+            )
+            .await?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                Ok(SlaDay {
+                    day: codec::epoch_day(r.get(0))?,
+                    met: r.get(1),
+                    missed: r.get(2),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.sort_by_key(|d| d.day);
+        Ok(out)
+    }
+
+    async fn csat(&self, w: &ReportWindow) -> Result<CsatCounts> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &codec::for_dialect(codec::CSAT, Dialect::Postgres),
+                &[&micros(w.from), &micros(w.to)],
+            )
+            .await?;
+        codec::csat_from(
+            rows.iter()
+                .map(|r| (i64::from(r.get::<_, i16>(0)), r.get::<_, i64>(1))),
+        )
     }
 }

@@ -30,6 +30,7 @@ pub(super) fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
         sla_paused: r.get(18)?,
         closed_at: r.get(19)?,
         merged_into: r.get(20)?,
+        sla_resolved_at: r.get(21)?,
     })
 }
 
@@ -112,6 +113,42 @@ pub(super) fn challenge(r: &Row<'_>) -> rusqlite::Result<Result<Challenge>> {
             attempts: r.get(6)?,
             max_attempts: r.get(7)?,
             completed_at: codec::ts_opt(completed)?,
+        })
+    })())
+}
+
+pub(super) fn article(r: &Row<'_>) -> rusqlite::Result<Result<Article>> {
+    let tags: String = r.get(5)?;
+    let updated: i64 = r.get(8)?;
+    let updated_by: Option<i64> = r.get(9)?;
+    Ok((|| {
+        Ok(Article {
+            slug: r.get(0)?,
+            title_bn: r.get(1)?,
+            title_en: r.get(2)?,
+            body_bn: r.get(3)?,
+            body_en: r.get(4)?,
+            tags: codec::tags_from(&tags)?,
+            published: r.get(6)?,
+            position: r.get(7)?,
+            updated_at: codec::ts(updated)?,
+            updated_by: updated_by.map(seba_core::ids::UserId),
+            version: r.get(10)?,
+        })
+    })())
+}
+
+pub(super) fn canned(r: &Row<'_>) -> rusqlite::Result<Result<Canned>> {
+    let updated: i64 = r.get(5)?;
+    Ok((|| {
+        Ok(Canned {
+            code: r.get(0)?,
+            title_bn: r.get(1)?,
+            title_en: r.get(2)?,
+            body_bn: r.get(3)?,
+            body_en: r.get(4)?,
+            updated_at: codec::ts(updated)?,
+            version: r.get(6)?,
         })
     })())
 }

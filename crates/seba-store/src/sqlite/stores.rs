@@ -10,22 +10,24 @@ use seba_core::ids::{CaseId, MessageId, UserId};
 
 use super::SqliteStore;
 use super::rows::{self, CHALLENGE_COLUMNS, DELIVERY_COLUMNS, USER_COLUMNS};
-use crate::codec::{self, CASE_COLUMNS, CaseRow, micros, ts};
+use crate::codec::{
+    self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, micros, ts,
+};
 use crate::model::*;
 use crate::{
-    AuditStore, CaseStore, DirectoryStore, Maintenance, OutboxStore, Result, SettingsStore,
-    StoreError,
+    AuditStore, CaseStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore, PresenceStore,
+    ReportStore, Result, SettingsStore, StoreError,
 };
 
 fn insert_case(c: &Connection, case: &Case) -> Result<()> {
     let r = CaseRow::from_case(case)?;
     c.prepare_cached(&format!(
-        "INSERT INTO cases ({CASE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+        "INSERT INTO cases ({CASE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
     ))?
     .execute(params![
         r.id, r.status, r.channel, r.priority, r.category, r.queue, r.assignee, r.subject, r.requester_name,
         r.requester_msisdn, r.requester_email, r.tags, r.created_at, r.updated_at, r.version, r.sla, r.sla_due,
-        r.sla_risk_at, r.sla_paused, r.closed_at, r.merged_into
+        r.sla_risk_at, r.sla_paused, r.closed_at, r.merged_into, r.sla_resolved_at
     ])?;
     Ok(())
 }
@@ -37,13 +39,13 @@ fn update_case(c: &Connection, case: &Case, expected: i64) -> Result<()> {
             "UPDATE cases SET status = ?2, channel = ?3, priority = ?4, category = ?5, queue = ?6, assignee = ?7,
              subject = ?8, requester_name = ?9, requester_msisdn = ?10, requester_email = ?11, tags = ?12,
              updated_at = ?13, version = ?14, sla = ?15, sla_due = ?16, sla_risk_at = ?17, sla_paused = ?18,
-             closed_at = ?19, merged_into = ?20
+             closed_at = ?19, merged_into = ?20, sla_resolved_at = ?22
              WHERE id = ?1 AND version = ?21",
         )?
         .execute(params![
             r.id, r.status, r.channel, r.priority, r.category, r.queue, r.assignee, r.subject, r.requester_name,
             r.requester_msisdn, r.requester_email, r.tags, r.updated_at, r.version, r.sla, r.sla_due, r.sla_risk_at,
-            r.sla_paused, r.closed_at, r.merged_into, expected
+            r.sla_paused, r.closed_at, r.merged_into, expected, r.sla_resolved_at
         ])?;
     if n == 0 {
         let current: Option<i64> = c
@@ -91,7 +93,136 @@ fn append_event(c: &Connection, draft: EventDraft) -> Result<()> {
     Ok(())
 }
 
-fn apply_commit(c: &Connection, commit: Commit) -> Result<Committed> {
+/// The stored version of the row keyed `key` in `table`, for telling a stale writer from a
+/// missing row.
+fn stale_or_missing(c: &Connection, table: &str, key_column: &str, key: &str) -> StoreError {
+    let current: rusqlite::Result<Option<i64>> = c
+        .query_row(
+            &format!("SELECT version FROM {table} WHERE {key_column} = ?1"),
+            [key],
+            |r| r.get(0),
+        )
+        .optional();
+    match current {
+        Ok(Some(current)) => StoreError::Conflict { current },
+        Ok(None) => StoreError::NotFound,
+        Err(e) => e.into(),
+    }
+}
+
+fn apply_side(c: &Connection, write: SideWrite) -> Result<()> {
+    match write {
+        SideWrite::Rating(r) => {
+            let n = c
+                .prepare_cached(
+                    "INSERT INTO case_ratings (case_id, score, comment, rated_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (case_id) DO NOTHING",
+                )?
+                .execute(params![r.case_id.0, r.score, r.comment, micros(r.rated_at)])?;
+            if n == 0 {
+                return Err(StoreError::Duplicate(format!(
+                    "rating of case {}",
+                    r.case_id
+                )));
+            }
+        }
+        SideWrite::Article {
+            article: a,
+            expected_version,
+        } => {
+            let values = params![
+                a.slug,
+                a.title_bn,
+                a.title_en,
+                a.body_bn,
+                a.body_en,
+                codec::tags_json(&a.tags)?,
+                a.published,
+                a.position,
+                micros(a.updated_at),
+                a.updated_by.map(|u| u.0),
+                a.version,
+                expected_version
+            ];
+            let n = match expected_version {
+                None => c
+                    .prepare_cached(&format!(
+                        "INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                         ON CONFLICT (slug) DO NOTHING"
+                    ))?
+                    // The unused twelfth parameter keeps one parameter list for both shapes.
+                    .execute(&values[..11])?,
+                Some(_) => c
+                    .prepare_cached(
+                        "UPDATE articles SET title_bn = ?2, title_en = ?3, body_bn = ?4, body_en = ?5, tags = ?6,
+                         published = ?7, position = ?8, updated_at = ?9, updated_by = ?10, version = ?11
+                         WHERE slug = ?1 AND version = ?12",
+                    )?
+                    .execute(values)?,
+            };
+            if n == 0 {
+                return Err(match expected_version {
+                    None => StoreError::Duplicate(format!("article {}", a.slug)),
+                    Some(_) => stale_or_missing(c, "articles", "slug", &a.slug),
+                });
+            }
+        }
+        SideWrite::DeleteArticle(slug) => {
+            if c.prepare_cached("DELETE FROM articles WHERE slug = ?1")?
+                .execute([slug])?
+                == 0
+            {
+                return Err(StoreError::NotFound);
+            }
+        }
+        SideWrite::Canned {
+            canned: k,
+            expected_version,
+        } => {
+            let values = params![
+                k.code,
+                k.title_bn,
+                k.title_en,
+                k.body_bn,
+                k.body_en,
+                micros(k.updated_at),
+                k.version,
+                expected_version
+            ];
+            let n = match expected_version {
+                None => c
+                    .prepare_cached(&format!(
+                        "INSERT INTO canned_responses ({CANNED_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                         ON CONFLICT (code) DO NOTHING"
+                    ))?
+                    .execute(&values[..7])?,
+                Some(_) => c
+                    .prepare_cached(
+                        "UPDATE canned_responses SET title_bn = ?2, title_en = ?3, body_bn = ?4, body_en = ?5,
+                         updated_at = ?6, version = ?7 WHERE code = ?1 AND version = ?8",
+                    )?
+                    .execute(values)?,
+            };
+            if n == 0 {
+                return Err(match expected_version {
+                    None => StoreError::Duplicate(format!("canned response {}", k.code)),
+                    Some(_) => stale_or_missing(c, "canned_responses", "code", &k.code),
+                });
+            }
+        }
+        SideWrite::DeleteCanned(code) => {
+            if c.prepare_cached("DELETE FROM canned_responses WHERE code = ?1")?
+                .execute([code])?
+                == 0
+            {
+                return Err(StoreError::NotFound);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn apply_commit(c: &Connection, commit: Commit, side: Vec<SideWrite>) -> Result<Committed> {
     match &commit.case {
         CaseWrite::None => {}
         CaseWrite::Insert(case) => insert_case(c, case)?,
@@ -99,6 +230,9 @@ fn apply_commit(c: &Connection, commit: Commit) -> Result<Committed> {
             case,
             expected_version,
         } => update_case(c, case, *expected_version)?,
+    }
+    for w in side {
+        apply_side(c, w)?;
     }
     let mut out = Committed::default();
     for m in &commit.messages {
@@ -195,8 +329,8 @@ impl CaseStore for SqliteStore {
         Ok(CaseId(self.reserve_id().await?))
     }
 
-    async fn commit(&self, commit: Commit) -> Result<Committed> {
-        self.write(move |c| apply_commit(c, commit)).await
+    async fn commit_with(&self, commit: Commit, side: Vec<SideWrite>) -> Result<Committed> {
+        self.write(move |c| apply_commit(c, commit, side)).await
     }
 
     async fn case(&self, id: CaseId) -> Result<Option<Case>> {
@@ -334,6 +468,33 @@ impl CaseStore for SqliteStore {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?)
+        })
+        .await
+    }
+
+    async fn rating(&self, case: CaseId) -> Result<Option<Rating>> {
+        self.read(move |c| {
+            let row = c
+                .prepare_cached(
+                    "SELECT score, comment, rated_at FROM case_ratings WHERE case_id = ?1",
+                )?
+                .query_row([case.0], |r| {
+                    Ok((
+                        r.get::<_, u8>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                })
+                .optional()?;
+            row.map(|(score, comment, at)| {
+                Ok(Rating {
+                    case_id: case,
+                    score,
+                    comment,
+                    rated_at: ts(at)?,
+                })
+            })
+            .transpose()
         })
         .await
     }
@@ -982,6 +1143,8 @@ impl Maintenance for SqliteStore {
     }
 
     async fn maintain(&self) -> Result<()> {
+        self.prune_presence(Timestamp::now() - crate::PRESENCE_KEPT)
+            .await?;
         // SQLite's own advice for long-lived connections: gathers statistics only where
         // they are missing or stale.
         self.write(|c| Ok(c.execute_batch("PRAGMA optimize")?))
@@ -1001,6 +1164,232 @@ impl Maintenance for SqliteStore {
             let backup = rusqlite::backup::Backup::new(c, &mut out)?;
             backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
             Ok(())
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl KnowledgeStore for SqliteStore {
+    async fn articles(&self, include_unpublished: bool) -> Result<Vec<Article>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles WHERE published = 1 OR ?1 ORDER BY position, slug"
+            ))?;
+            let rows = stmt.query_map([include_unpublished], rows::article)?;
+            collect(rows)
+        })
+        .await
+    }
+
+    async fn article(&self, slug: &str) -> Result<Option<Article>> {
+        let slug = slug.to_string();
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles WHERE slug = ?1"
+            ))?
+            .query_row([slug], rows::article)
+            .optional()?
+            .transpose()
+        })
+        .await
+    }
+
+    async fn canned(&self) -> Result<Vec<Canned>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {CANNED_COLUMNS} FROM canned_responses ORDER BY code"
+            ))?;
+            let rows = stmt.query_map([], rows::canned)?;
+            collect(rows)
+        })
+        .await
+    }
+
+    async fn canned_one(&self, code: &str) -> Result<Option<Canned>> {
+        let code = code.to_string();
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {CANNED_COLUMNS} FROM canned_responses WHERE code = ?1"
+            ))?
+            .query_row([code], rows::canned)
+            .optional()?
+            .transpose()
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl PresenceStore for SqliteStore {
+    async fn touch_presence(
+        &self,
+        case: CaseId,
+        user: UserId,
+        activity: Activity,
+        at: Timestamp,
+    ) -> Result<()> {
+        self.write(move |c| {
+            c.prepare_cached(
+                "INSERT INTO case_presence (case_id, user_id, activity, seen_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (case_id, user_id) DO UPDATE SET activity = excluded.activity, seen_at = excluded.seen_at
+                 WHERE excluded.seen_at >= case_presence.seen_at",
+            )?
+            .execute(params![case.0, user.0, activity.as_str(), micros(at)])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn presence(&self, case: CaseId, since: Timestamp) -> Result<Vec<Presence>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT p.user_id, u.display_name, p.activity, p.seen_at FROM case_presence p
+                 JOIN users u ON u.id = p.user_id
+                 WHERE p.case_id = ?1 AND p.seen_at >= ?2 ORDER BY p.seen_at DESC, p.user_id",
+            )?;
+            let rows = stmt.query_map(params![case.0, micros(since)], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?;
+            rows.map(|r| {
+                let (user, display_name, activity, seen) = r?;
+                Ok(Presence {
+                    user_id: UserId(user),
+                    display_name,
+                    activity: Activity::parse(&activity)
+                        .ok_or_else(|| StoreError::Backend(format!("activity {activity}")))?,
+                    seen_at: ts(seen)?,
+                })
+            })
+            .collect()
+        })
+        .await
+    }
+
+    async fn prune_presence(&self, before: Timestamp) -> Result<u64> {
+        self.write(move |c| {
+            Ok(
+                c.prepare_cached("DELETE FROM case_presence WHERE seen_at < ?1")?
+                    .execute([micros(before)])? as u64,
+            )
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl ReportStore for SqliteStore {
+    async fn created_per_day(&self, w: &ReportWindow) -> Result<Vec<DayChannelCount>> {
+        let w = *w;
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(codec::CREATED_PER_DAY)?;
+            let rows = stmt.query_map(
+                params![
+                    micros(w.from),
+                    micros(w.to),
+                    i64::from(w.utc_offset_seconds) * 1_000_000
+                ],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
+            )?;
+            let mut out = rows
+                .map(|r| {
+                    let (day, channel, cases) = r?;
+                    Ok(DayChannelCount {
+                        day: codec::epoch_day(day)?,
+                        channel: codec::parse("channel", &channel)?,
+                        cases,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            codec::sort_per_day(&mut out);
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn created_per_category(&self, w: &ReportWindow) -> Result<Vec<CategoryCount>> {
+        let w = *w;
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(codec::CREATED_PER_CATEGORY)?;
+            let rows = stmt.query_map(params![micros(w.from), micros(w.to)], |r| {
+                Ok(CategoryCount {
+                    category: r.get(0)?,
+                    cases: r.get(1)?,
+                })
+            })?;
+            let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            codec::sort_categories(&mut out);
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn backlog(&self, now: Timestamp) -> Result<Backlog> {
+        let sql = codec::for_dialect(&codec::backlog_sql(), Dialect::Sqlite);
+        self.read(move |c| {
+            let counts = c.prepare_cached(&sql)?.query_row([micros(now)], |r| {
+                (0..r.as_ref().column_count())
+                    .map(|i| r.get::<_, i64>(i))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })?;
+            codec::backlog_from(&counts)
+        })
+        .await
+    }
+
+    async fn sla_per_day(&self, w: &ReportWindow) -> Result<Vec<SlaDay>> {
+        let w = *w;
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(codec::SLA_PER_DAY)?;
+            let rows = stmt.query_map(
+                params![
+                    micros(w.from),
+                    micros(w.to),
+                    i64::from(w.utc_offset_seconds) * 1_000_000
+                ],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
+            )?;
+            let mut out = rows
+                .map(|r| {
+                    let (day, met, missed) = r?;
+                    Ok(SlaDay {
+                        day: codec::epoch_day(day)?,
+                        met,
+                        missed,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            out.sort_by_key(|d| d.day);
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn csat(&self, w: &ReportWindow) -> Result<CsatCounts> {
+        let w = *w;
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(codec::CSAT)?;
+            let rows = stmt.query_map(params![micros(w.from), micros(w.to)], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })?;
+            codec::csat_from(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
         .await
     }

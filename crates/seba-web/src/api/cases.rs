@@ -173,6 +173,7 @@ fn filter_from(
     let mut page = PageRequest {
         before: None,
         limit: 50,
+        ..PageRequest::default()
     };
     for (k, v) in q {
         let v = v.trim();
