@@ -5,6 +5,7 @@
 //! each sending its next request when the previous one is answered, latencies into an HDR
 //! histogram), runs only against loopback, and stops by itself after the given time.
 
+mod inbox_bench;
 mod search_bench;
 mod tidy;
 
@@ -44,6 +45,7 @@ fn main() -> anyhow::Result<()> {
     match cmd.as_str() {
         "bench" => rt.block_on(bench(&args)),
         "search-bench" => rt.block_on(search_bench::run(&args)),
+        "inbox-bench" => rt.block_on(inbox_bench::run(&args)),
         "load" => {
             let url = args.get("--url").context("--url")?;
             let token = args.get("--token").context("--token")?;
@@ -63,6 +65,9 @@ fn main() -> anyhow::Result<()> {
             );
             eprintln!(
                 "       cargo xtask search-bench [--cases 1000000] [--messages 5] [--data DIR] [--seconds 20]"
+            );
+            eprintln!(
+                "       cargo xtask inbox-bench [--cases 1000000] [--data DIR] [--seconds 20]"
             );
             eprintln!(
                 "       cargo xtask load --url http://127.0.0.1:8080 --token TOKEN [--seconds 20] [--connections 64]"

@@ -275,7 +275,7 @@ fn hist() -> Histogram<u64> {
 }
 
 /// Create cases `0..cases` with `messages` messages each, from `connections` connections.
-async fn fill(url: &str, token: &str, cases: u64, messages: u64) -> anyhow::Result<()> {
+pub(crate) async fn fill(url: &str, token: &str, cases: u64, messages: u64) -> anyhow::Result<()> {
     let connections = 64;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(connections)
@@ -648,7 +648,7 @@ pub(crate) async fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn token(bin: &Path, data: &Path) -> anyhow::Result<String> {
+pub(crate) fn token(bin: &Path, data: &Path) -> anyhow::Result<String> {
     let out = seba(bin, data, None, false)
         .args(["token", "create", "bench"])
         .output()?;

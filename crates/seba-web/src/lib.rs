@@ -99,7 +99,18 @@ pub fn router(state: AppState) -> Router {
         .route("/track/verify", post(pages::track::verify))
         .route("/track/case", get(pages::track::case))
         .route("/track/reply", post(pages::track::reply))
+        .route("/track/rate", post(pages::track::rate))
         .route("/static/{name}", get(pages::assets::serve))
+        .route(
+            "/agent/login",
+            get(pages::staff::login_get).post(pages::staff::login_post),
+        )
+        .route("/agent/logout", post(pages::staff::logout))
+        .merge(pages::agent::routes())
+        .merge(pages::help::routes())
+        .merge(pages::dashboard::routes())
+        .merge(pages::admin::routes())
+        .merge(pages::content::routes())
         .route("/api", get(ops::index))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -358,13 +358,17 @@ pub async fn put_queue(
     Ok(Json(q))
 }
 
-fn check_code(field: &str, code: &str) -> Result<(), ApiError> {
-    let ok = !code.is_empty()
+/// Whether a queue or category code has the shape codes have: `[a-z0-9_.]`, 1–60.
+pub(crate) fn is_code(code: &str) -> bool {
+    !code.is_empty()
         && code.len() <= 60
         && code
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
-    if ok {
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+}
+
+fn check_code(field: &str, code: &str) -> Result<(), ApiError> {
+    if is_code(code) {
         Ok(())
     } else {
         Err(ApiError::invalid(

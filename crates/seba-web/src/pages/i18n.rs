@@ -1,5 +1,6 @@
-//! Page texts through Project Fluent: `bn` (the default) and `en`, one `.ftl` file each,
-//! compiled into the binary. A key missing from a language renders as `⟦key⟧` and is
+//! Page texts through Project Fluent: `bn` (the default) and `en`, a few `.ftl` files each
+//! (the portal's, the staff desk's, the help pages', the admin pages'), compiled into the
+//! binary. A key missing from a language renders as `⟦key⟧` and is
 //! logged, so a test that renders every page in both languages and looks for `⟦` catches
 //! it; another test checks both files define the same keys.
 
@@ -54,6 +55,15 @@ impl Lang {
         }
     }
 
+    /// A count as a Fluent argument: Bengali digits with lakh grouping in `bn`; a number in
+    /// `en`, so that `[one]`/`[other]` plurals choose by it.
+    pub fn count(self, n: i64) -> FluentValue<'static> {
+        match self {
+            Lang::Bn => self.int(n).into(),
+            Lang::En => n.into(),
+        }
+    }
+
     /// An integer for this language: Bengali digits and lakh/crore grouping in `bn`
     /// (১২,৩৪,৫৬৭), Western grouping in `en` (1,234,567).
     pub fn int(self, n: i64) -> String {
@@ -74,24 +84,37 @@ impl Lang {
     }
 }
 
-pub(crate) const BN_FTL: &str = include_str!("../../i18n/bn.ftl");
-pub(crate) const EN_FTL: &str = include_str!("../../i18n/en.ftl");
+/// The `.ftl` files of each language, in the same order.
+pub(crate) const BN_FTL: &[&str] = &[
+    include_str!("../../i18n/bn.ftl"),
+    include_str!("../../i18n/bn-desk.ftl"),
+    include_str!("../../i18n/bn-help.ftl"),
+    include_str!("../../i18n/bn-admin.ftl"),
+];
+pub(crate) const EN_FTL: &[&str] = &[
+    include_str!("../../i18n/en.ftl"),
+    include_str!("../../i18n/en-desk.ftl"),
+    include_str!("../../i18n/en-help.ftl"),
+    include_str!("../../i18n/en-admin.ftl"),
+];
 
-fn bundle(lang: Lang, source: &str) -> FluentBundle<FluentResource> {
+fn bundle(lang: Lang, sources: &[&str]) -> FluentBundle<FluentResource> {
     let id = lang.code().parse().unwrap_or_default();
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     // Text goes into HTML through maud, which escapes it; the bidi isolation marks Fluent
     // would put around arguments only clutter Bengali and English alike.
     bundle.set_use_isolating(false);
-    match FluentResource::try_new(source.to_string()) {
-        Ok(res) => {
-            if let Err(errors) = bundle.add_resource(res) {
-                tracing::error!(lang = lang.code(), ?errors, "duplicate Fluent messages");
+    for source in sources {
+        match FluentResource::try_new(source.to_string()) {
+            Ok(res) => {
+                if let Err(errors) = bundle.add_resource(res) {
+                    tracing::error!(lang = lang.code(), ?errors, "duplicate Fluent messages");
+                }
             }
-        }
-        Err((res, errors)) => {
-            tracing::error!(lang = lang.code(), ?errors, "Fluent syntax errors");
-            let _ = bundle.add_resource(res);
+            Err((res, errors)) => {
+                tracing::error!(lang = lang.code(), ?errors, "Fluent syntax errors");
+                let _ = bundle.add_resource(res);
+            }
         }
     }
     bundle
@@ -127,11 +150,12 @@ pub fn t(lang: Lang, key: &str) -> String {
     t_args(lang, key, &[])
 }
 
-/// The message ids an `.ftl` source defines.
+/// The message ids a language's `.ftl` sources define.
 #[cfg(test)]
-pub(crate) fn keys(source: &str) -> Vec<String> {
-    let mut keys: Vec<String> = source
-        .lines()
+pub(crate) fn keys(sources: &[&str]) -> Vec<String> {
+    let mut keys: Vec<String> = sources
+        .iter()
+        .flat_map(|s| s.lines())
         .filter(|l| !l.starts_with(['#', ' ', '\t', '-']) && l.contains('='))
         .filter_map(|l| l.split('=').next())
         .map(|k| k.trim().to_string())
@@ -149,6 +173,9 @@ mod tests {
     fn both_languages_define_the_same_keys() {
         let (bn, en) = (keys(BN_FTL), keys(EN_FTL));
         assert!(bn.len() >= 8, "{bn:?}");
+        let mut unique = bn.clone();
+        unique.dedup();
+        assert_eq!(unique, bn, "a key is defined twice");
         assert_eq!(bn, en);
         for k in &bn {
             assert!(!t(Lang::Bn, k).contains('⟦'), "{k}");

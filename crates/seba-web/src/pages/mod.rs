@@ -1,11 +1,19 @@
-//! Server-rendered pages (maud templates, Fluent texts): the customer portal and, in time,
-//! the agent workspace. Every page works without JavaScript, is Bengali unless the visitor
+//! Server-rendered pages (maud templates, Fluent texts): the customer portal (home,
+//! complaints, tracking, help), and the staff desk (agent inboxes and case pages, the
+//! supervisor's dashboard, admin pages) behind [`staff::Desk`]. Every page works without JavaScript, is Bengali unless the visitor
 //! chose English (remembered in a cookie), and links one small stylesheet embedded in the
 //! binary under a content-hashed name.
 
+pub mod admin;
+pub mod agent;
 pub mod assets;
+pub mod charts;
 pub mod complaints;
+pub mod content;
+pub mod dashboard;
+pub mod help;
 pub mod i18n;
+pub mod staff;
 pub mod track;
 
 use axum::extract::{Path, Query, State};
@@ -103,6 +111,8 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
             a.button href="/complaints/new" { (t(lang, "nav-file")) }
             " "
             a.button.secondary href="/track" { (t(lang, "nav-track")) }
+            " "
+            a.button.secondary href="/help" { (t(lang, "nav-help")) }
         }
         section.card.hotline {
             h2 { (t(lang, "hotline-title")) }
@@ -271,4 +281,16 @@ pub async fn replayed(state: &AppState, scope: &str, key: &str) -> Option<String
         Ok(Some(stored)) => Some(stored.body),
         _ => None,
     }
+}
+
+/// A portal page that says a request failed (a store outage, most likely), with its
+/// status.
+pub fn failed_page(lang: Lang, path: &str, e: seba_app::AppError) -> Response {
+    let (status, errors) = error_texts(lang, e);
+    let body = html! {
+        h1 { (t(lang, "page-failed")) }
+        (errors_box(None, &errors))
+        p { a href="/" { (t(lang, "site-name")) } }
+    };
+    with_status(page(lang, path, &t(lang, "page-failed"), body), status)
 }

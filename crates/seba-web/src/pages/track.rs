@@ -221,6 +221,7 @@ pub async fn verify(
 #[derive(Debug, Default, Deserialize)]
 pub struct CaseQuery {
     sent: Option<String>,
+    rated: Option<String>,
 }
 
 /// `GET /track/case`: the case the view pass grants.
@@ -229,7 +230,22 @@ pub async fn case(
     headers: HeaderMap,
     Query(q): Query<CaseQuery>,
 ) -> Response {
-    case_page(&state, &headers, q.sent.is_some(), &[], "").await
+    let notice = if q.rated.is_some() {
+        Notice::Rated
+    } else if q.sent.is_some() {
+        Notice::Sent
+    } else {
+        Notice::None
+    };
+    case_page(&state, &headers, notice, &[], "").await
+}
+
+/// What the case page confirms at the top, after a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Notice {
+    None,
+    Sent,
+    Rated,
 }
 
 fn view_of(state: &AppState, headers: &HeaderMap) -> Option<seba_core::ids::CaseId> {
@@ -239,7 +255,7 @@ fn view_of(state: &AppState, headers: &HeaderMap) -> Option<seba_core::ids::Case
 async fn case_page(
     state: &AppState,
     headers: &HeaderMap,
-    sent: bool,
+    notice: Notice,
     errors: &[String],
     draft: &str,
 ) -> Response {
@@ -266,9 +282,23 @@ async fn case_page(
         case.status,
         seba_core::case::Status::Closed | seba_core::case::Status::Merged
     );
+    let resolved = matches!(
+        case.status,
+        seba_core::case::Status::Resolved | seba_core::case::Status::Closed
+    );
+    let rating = if resolved {
+        match state.app.rating(id).await {
+            Ok(r) => r,
+            Err(e) => return crate::error::ApiError::from(e).into_response(),
+        }
+    } else {
+        None
+    };
     let title = t_args(lang, "case-title", &[("number", number.into())]);
     let body = html! {
         h1 { (title) }
+        @if notice == Notice::Sent { p.notice role="status" { (t(lang, "case-reply-sent")) } }
+        @if notice == Notice::Rated { p.notice role="status" { (t(lang, "rate-thanks")) } }
         section.card {
             p { strong { (t(lang, "case-status")) ": " } (t(lang, &format!("status-{}", case.status.as_str()))) }
             p { strong { (t(lang, "case-promise")) ": " } (promise) }
@@ -282,8 +312,17 @@ async fn case_page(
                 p { (m.body) }
             }
         }
-        @if sent { p.notice role="status" { (t(lang, "case-reply-sent")) } }
         (errors_box(None, errors))
+        @if resolved {
+            @match &rating {
+                Some(r) => {
+                    section.card {
+                        p { (t_args(lang, "rate-given", &[("score", lang.int(i64::from(r.score)).into())])) }
+                    }
+                }
+                None => (rate_form(state, lang, &token, draft)),
+            }
+        }
         @if open {
             form method="post" action="/track/reply" accept-charset="utf-8" {
                 input type="hidden" name="csrf" value=(token);
@@ -306,6 +345,84 @@ async fn case_page(
     with_form_cookie(with_status(res, status), state, &token)
 }
 
+/// The satisfaction form under a resolved case: five choices and an optional comment.
+fn rate_form(state: &AppState, lang: Lang, token: &str, comment: &str) -> Markup {
+    html! {
+        section.card {
+            h2 { (t(lang, "rate-title")) }
+            form method="post" action="/track/rate" accept-charset="utf-8" {
+                input type="hidden" name="csrf" value=(token);
+                input type="hidden" name="key" value=(state.app.random.token(16));
+                fieldset.rating {
+                    legend { (t(lang, "rate-question")) }
+                    @for n in 1..=5i64 {
+                        label {
+                            input type="radio" name="score" value=(n) required;
+                            " " (lang.int(n)) " — " (t(lang, &format!("rate-{n}")))
+                        }
+                        br;
+                    }
+                }
+                p {
+                    label for="comment" { (t(lang, "rate-comment")) }
+                    br;
+                    textarea id="comment" name="comment" rows="3" maxlength="1000" { (comment) }
+                }
+                p { button type="submit" { (t(lang, "rate-send")) } }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RateForm {
+    #[serde(default)]
+    score: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /track/rate`: the customer's rating of the resolved case the view pass grants;
+/// sent twice, it counts once.
+pub async fn rate(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(values): Form<RateForm>,
+) -> Response {
+    let lang = lang_of(&headers);
+    if let Err(e) = state.check_public_rate(ip) {
+        return e.into_response();
+    }
+    let Some(id) = view_of(&state, &headers) else {
+        return see_other("/track/case");
+    };
+    if !genuine_form(&headers, &values.csrf) {
+        let expired = [t(lang, "file-expired")];
+        return case_page(&state, &headers, Notice::None, &expired, &values.comment).await;
+    }
+    let scope = format!("portal.rate.{}", id.0);
+    if replayed(&state, &scope, &values.key).await.is_some() {
+        return see_other("/track/case?rated=1");
+    }
+    let idem = form_idem(&scope, &values.key, |_| String::new());
+    match state
+        .app
+        .rate_case(id, &values.score, &values.comment, idem)
+        .await
+    {
+        Ok(_) | Err(AppError::IdempotencyRace) => see_other("/track/case?rated=1"),
+        Err(e) => {
+            let (_, errors) = error_texts(lang, e);
+            case_page(&state, &headers, Notice::None, &errors, &values.comment).await
+        }
+    }
+}
+
 /// `POST /track/reply`: the customer's reply to the case the view pass grants; sent twice
 /// (a double tap, a reload), it is added once.
 pub async fn reply(
@@ -323,7 +440,7 @@ pub async fn reply(
     };
     if !genuine_form(&headers, &values.csrf) {
         let expired = [t(lang, "file-expired")];
-        return case_page(&state, &headers, false, &expired, &values.body).await;
+        return case_page(&state, &headers, Notice::None, &expired, &values.body).await;
     }
     let scope = format!("portal.reply.{}", id.0);
     if replayed(&state, &scope, &values.key).await.is_some() {
@@ -338,7 +455,7 @@ pub async fn reply(
         Ok(_) | Err(AppError::IdempotencyRace) => see_other("/track/case?sent=1"),
         Err(e) => {
             let (_, errors) = error_texts(lang, e);
-            case_page(&state, &headers, false, &errors, &values.body).await
+            case_page(&state, &headers, Notice::None, &errors, &values.body).await
         }
     }
 }

@@ -116,6 +116,35 @@ async fn click(c: &Client, at: Locator<'_>) {
         .unwrap_or_else(|e| panic!("clicking {at:?}: {e}"));
 }
 
+/// Wait (up to 10 s) until the browser is on `path`: a click returns when the click is
+/// done, not always when the next page has loaded.
+async fn wait_for_path(c: &Client, path: &str) {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(url) = c.current_url().await {
+            if url.path() == path {
+                return;
+            }
+            last = url.to_string();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("still on {last}, not {path}");
+}
+
+/// Wait (up to 10 s) until the page's source satisfies `ok`; returns it.
+async fn wait_for(c: &Client, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let mut html = String::new();
+    for _ in 0..100 {
+        html = c.source().await.unwrap_or_default();
+        if ok(&html) {
+            return html;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("waiting for {what}, the page is: {html}");
+}
+
 /// A full-width screenshot at 360 px and at 1280 px.
 async fn shoot(c: &Client, name: &str) {
     for width in [360u32, 1280] {
@@ -154,8 +183,8 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
     type_into(&c, Locator::Id("msisdn"), "০১৭১১২২৩৩৪৪").await;
     shoot(&c, "02-file").await;
     click(&c, Locator::Css("button[type=submit]")).await;
+    wait_for_path(&c, "/complaints/filed").await;
     let url = c.current_url().await.expect("url");
-    assert_eq!(url.path(), "/complaints/filed", "{url}");
     let number = url
         .query_pairs()
         .find(|(k, _)| k == "case")
@@ -173,6 +202,7 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
     type_into(&c, Locator::Id("number"), &number).await;
     type_into(&c, Locator::Id("msisdn"), "01711223344").await;
     click(&c, Locator::Css("button[type=submit]")).await;
+    wait_for(&c, "the code form", |h| h.contains("name=\"challenge\"")).await;
     let challenge = c
         .find(Locator::Css("input[name=challenge]"))
         .await
@@ -190,27 +220,24 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
     .await;
     shoot(&c, "04-code").await;
     click(&c, Locator::Css("button[type=submit]")).await;
-    assert_eq!(c.current_url().await.expect("url").path(), "/track/case");
-    let html = c.source().await.expect("source");
-    assert!(html.contains("ভুল নম্বরে চলে গেছে"), "{html}");
+    wait_for_path(&c, "/track/case").await;
+    wait_for(&c, "the case", |h| h.contains("ভুল নম্বরে চলে গেছে")).await;
 
     // Reply.
     type_into(&c, Locator::Id("body"), "লেনদেন নম্বর 8N7A6B5C4D").await;
     click(&c, Locator::Css("form[action='/track/reply'] button")).await;
-    let html = c.source().await.expect("source");
-    assert!(
-        html.contains("8N7A6B5C4D") && html.contains("role=\"status\""),
-        "{html}"
-    );
+    wait_for(&c, "the reply in the thread", |h| {
+        h.contains("8N7A6B5C4D") && h.contains("role=\"status\"")
+    })
+    .await;
     shoot(&c, "05-case").await;
 
     // English, remembered.
     click(&c, Locator::Css("a[hreflang=en]")).await;
-    let html = c.source().await.expect("source");
-    assert!(
-        html.contains("<html lang=\"en\">") && html.contains("Conversation"),
-        "{html}"
-    );
+    wait_for(&c, "the page in English", |h| {
+        h.contains("<html lang=\"en\">") && h.contains("Conversation")
+    })
+    .await;
     c.goto(&format!("{}/", t.base)).await.expect("home");
     assert!(
         c.source()
@@ -219,5 +246,88 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
             .contains("<html lang=\"en\">")
     );
     shoot(&c, "06-home-en").await;
+
+    // An agent, in a browser of their own, logs in, finds the case, takes it, replies and
+    // resolves it.
+    let Some((_agent_driver, a)) = browser().await else {
+        return;
+    };
+    a.goto(&format!("{}/agent", t.base)).await.expect("desk");
+    wait_for_path(&a, "/agent/login").await;
+    shoot(&a, "07-desk-login").await;
+    type_into(&a, Locator::Id("username"), t.agent.username).await;
+    type_into(&a, Locator::Id("password"), crate::common::PASSWORD).await;
+    click(&a, Locator::Css("form[action='/agent/login'] button")).await;
+    wait_for_path(&a, "/agent").await;
+    shoot(&a, "08-desk-inbox").await;
+    // The index follows the outbox: search until the case shows up.
+    let mut found = false;
+    for _ in 0..50 {
+        a.goto(&format!("{}/agent/search", t.base))
+            .await
+            .expect("search");
+        type_into(&a, Locator::Id("q"), "ভুল নম্বরে টাকা").await;
+        click(&a, Locator::Css("form[action='/agent/search'] button")).await;
+        let html = wait_for(&a, "search results", |h| h.contains("ফলাফল")).await;
+        if html.contains(&seba_core::text::bengali_digits(&number)) {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(found, "the agent finds the complaint by its words");
+    shoot(&a, "09-desk-search").await;
+    let digits = number.replace('-', "");
+    click(
+        &a,
+        Locator::Css(&format!("a[href='/agent/cases/{digits}']")),
+    )
+    .await;
+    wait_for(&a, "the case page", |h| h.contains("id=\"take-case\"")).await;
+    click(&a, Locator::Id("take-case")).await;
+    wait_for(&a, "the case taken", |h| h.contains("দায়িত্ব বদলানো হয়েছে")).await;
+    type_into(
+        &a,
+        Locator::Id("reply-body"),
+        "আপনার ৫,০০০ টাকা ফেরত পাঠানো হয়েছে। ধন্যবাদ।",
+    )
+    .await;
+    click(&a, Locator::Css("form[data-csrf] button[type=submit]")).await;
+    wait_for(&a, "the reply sent", |h| h.contains("উত্তর পাঠানো হয়েছে")).await;
+    shoot(&a, "10-desk-case").await;
+    click(&a, Locator::Id("resolve-case")).await;
+    wait_for(&a, "the case resolved", |h| h.contains("অবস্থা বদলানো হয়েছে")).await;
+    a.close().await.expect("closing the agent's session");
+
+    // The customer sees the reply, and rates the resolution.
+    c.goto(&format!("{}/track/case", t.base))
+        .await
+        .expect("case again");
+    let html = c.source().await.expect("source");
+    assert!(html.contains("ফেরত পাঠানো হয়েছে"), "the reply: {html}");
+    assert!(html.contains("/track/rate"), "the rating form: {html}");
+    click(&c, Locator::Css("input[name=score][value='5']")).await;
+    type_into(&c, Locator::Id("comment"), "Quick and polite, thank you").await;
+    click(&c, Locator::Css("form[action='/track/rate'] button")).await;
+    wait_for(&c, "the thanks", |h| {
+        h.contains("Thank you for your feedback")
+    })
+    .await;
+    shoot(&c, "11-rated").await;
     c.close().await.expect("closing the session");
+
+    // The supervisor's dashboard counts it, in charts drawn by the server.
+    let Some((_supervisor_driver, s)) = browser().await else {
+        return;
+    };
+    s.goto(&format!("{}/supervisor", t.base))
+        .await
+        .expect("dashboard");
+    type_into(&s, Locator::Id("username"), t.supervisor.username).await;
+    type_into(&s, Locator::Id("password"), crate::common::PASSWORD).await;
+    click(&s, Locator::Css("form[action='/agent/login'] button")).await;
+    wait_for_path(&s, "/supervisor").await;
+    wait_for(&s, "the charts", |h| h.matches("<svg").count() >= 5).await;
+    shoot(&s, "12-dashboard").await;
+    s.close().await.expect("closing the supervisor's session");
 }

@@ -678,3 +678,122 @@ impl TestApp {
         .await
     }
 }
+
+/// A staff member logged in through the desk's login form (cookie and the session's
+/// anti-forgery token), with a client that does not follow redirects.
+pub struct DeskSession {
+    pub cookie: String,
+    pub csrf: String,
+    pub base: String,
+    client: Client,
+}
+
+/// A form's hidden field from a page.
+pub fn hidden_field(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The `name=value` part of a response's cookie called `name`.
+pub fn cookie_pair(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+        .find(|p| p.starts_with(&format!("{name}=")))
+}
+
+impl TestApp {
+    /// Log `who` in through `GET`/`POST /agent/login`, then read the session's form token
+    /// off the inbox.
+    pub async fn desk_login(&self, who: &StaffUser) -> DeskSession {
+        let client = Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("a client");
+        let res = client
+            .get(format!("{}/agent/login", self.base))
+            .send()
+            .await
+            .expect("login page");
+        assert_eq!(res.status().as_u16(), 200);
+        let form_cookie = cookie_pair(&res, "seba_form").expect("the form cookie");
+        let html = res.text().await.expect("login html");
+        let res = client
+            .post(format!("{}/agent/login", self.base))
+            .header("cookie", &form_cookie)
+            .form(&[
+                ("username", who.username),
+                ("password", PASSWORD),
+                ("next", "/agent"),
+                ("csrf", hidden_field(&html, "csrf").as_str()),
+            ])
+            .send()
+            .await
+            .expect("login post");
+        assert_eq!(res.status().as_u16(), 303, "logged in as {}", who.username);
+        let cookie = cookie_pair(&res, "seba_session").expect("a session cookie");
+        let inbox = client
+            .get(format!("{}/agent", self.base))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .expect("inbox");
+        assert_eq!(inbox.status().as_u16(), 200);
+        let csrf = hidden_field(&inbox.text().await.expect("inbox html"), "csrf");
+        assert!(csrf.len() >= 16, "the session's form token");
+        DeskSession {
+            cookie,
+            csrf,
+            base: self.base.clone(),
+            client,
+        }
+    }
+}
+
+impl DeskSession {
+    /// `GET path` as this staff member: status, body and headers.
+    pub async fn get(&self, path: &str, lang: &str) -> (u16, String, reqwest::header::HeaderMap) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header("accept-language", lang)
+            .send()
+            .await
+            .expect("desk GET");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        (status, res.text().await.expect("desk body"), headers)
+    }
+
+    /// `POST path` with form fields (the session's token added as `csrf` unless given).
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if !fields.iter().any(|(k, _)| *k == "csrf") {
+            all.push(("csrf", self.csrf.as_str()));
+        }
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .form(&all)
+            .send()
+            .await
+            .expect("desk POST");
+        let status = res.status().as_u16();
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        (status, location, res.text().await.expect("desk body"))
+    }
+}

@@ -12,6 +12,7 @@
 #[macro_use]
 mod common;
 
+mod admin_pages;
 mod attachments;
 mod audit;
 mod auth;
@@ -19,7 +20,9 @@ mod browser;
 mod cases;
 mod concurrency;
 mod customer;
+mod desk;
 mod docs;
+mod help_pages;
 mod idempotency;
 mod ops;
 mod pages;
