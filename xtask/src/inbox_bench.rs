@@ -9,6 +9,11 @@
 //!    pending, all), a third of the requests following the page's "older" link, and case
 //!    pages (thread, customer history), from 2 and then 8 connections; p50/p99 of the
 //!    whole round trip on loopback (an upper bound of the server's time).
+//! 4. **SLA views at other moments**: the filled cases were all created within minutes, so
+//!    now none is at risk or breached. The store is opened directly and "at risk" and
+//!    "breached" (soonest deadline first, a page of 51 and the next pages) are listed as
+//!    they would be 12 days on (every case at risk) and 60 days on (every case breached),
+//!    besides today.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -256,6 +261,7 @@ pub(crate) async fn run(args: &Args) -> anyhow::Result<()> {
         rss_mib(server.child.id())
     );
     drop(server);
+    sla_views(&data.join("seba.db")).await?;
     if keep.is_none() {
         let _ = std::fs::remove_dir_all(&data);
     }
@@ -269,6 +275,52 @@ fn add_user(bin: &Path, data: &Path) -> anyhow::Result<()> {
         .output()?;
     if !out.status.success() {
         bail!("seba user add: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(())
+}
+
+/// "At risk" and "breached" straight from the store, as seen today, 12 and 60 days on.
+async fn sla_views(db: &Path) -> anyhow::Result<()> {
+    use seba_core::case::Status;
+    use seba_store::{CaseFilter, CaseOrder, CaseStore, PageRequest, SlaFilter};
+    let store = seba_store::sqlite::SqliteStore::open(db)?;
+    let today = jiff::Timestamp::now();
+    for days in [0i64, 12, 60] {
+        let now = today + jiff::SignedDuration::from_hours(24 * days);
+        for sla in [SlaFilter::AtRisk, SlaFilter::Breached] {
+            let filter = CaseFilter {
+                statuses: vec![Status::New, Status::Open],
+                sla: Some(sla),
+                now: Some(now),
+                ..CaseFilter::default()
+            };
+            let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
+            let mut shown = 0usize;
+            let start = Instant::now();
+            let mut after_due = None;
+            for i in 0..300 {
+                // Every fifth request is a next page; the rest the first page.
+                let page = PageRequest {
+                    limit: 51,
+                    order: CaseOrder::DueSoonest,
+                    after_due: if i % 5 == 0 { after_due } else { None },
+                    ..PageRequest::default()
+                };
+                let t = Instant::now();
+                let got = store.list_cases(&filter, &page).await?;
+                hist.record(t.elapsed().as_micros().max(1) as u64)?;
+                shown = shown.max(got.len());
+                after_due = got.last().map(|c| (c.sla.resolution_due, c.id));
+            }
+            let q = |p: f64| hist.value_at_quantile(p) as f64 / 1000.0;
+            println!(
+                "store list {sla:?} +{days} d ({shown} a page): 300 in {:.2} s; ms p50 {:.2} p99 {:.2} max {:.2}",
+                start.elapsed().as_secs_f64(),
+                q(0.5),
+                q(0.99),
+                hist.max() as f64 / 1000.0
+            );
+        }
     }
     Ok(())
 }

@@ -191,6 +191,39 @@ pub(crate) fn case_list_sql(
     page: &crate::PageRequest,
     dialect: Dialect,
 ) -> (String, Vec<Param>) {
+    case_list_sql_via(f, page, dialect, DueIndex::Deadline)
+}
+
+/// Which index SQLite reads a deadline-ordered list from (PostgreSQL's planner chooses by
+/// its statistics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DueIndex {
+    /// `cases_deadline`, walked from the nearest deadline: a page costs a page when the
+    /// list is long, but an "at risk" list that is short or empty walks every case still
+    /// on track.
+    Deadline,
+    /// `cases_at_risk`, the cases whose risk window has begun (at risk or breached), read
+    /// whole and sorted: cheap while there are few of them.
+    RiskBegun,
+}
+
+/// Below this many cases whose risk window has begun, "at risk" is read from
+/// `cases_at_risk` rather than by walking the deadlines.
+pub(crate) const RISK_BEGUN_FEW: i64 = 2_000;
+
+/// How many active cases' risk windows have begun by `?1`, counted up to
+/// [`RISK_BEGUN_FEW`] from the index alone (SQLite).
+pub(crate) const RISK_BEGUN_PROBE: &str = "SELECT count(*) FROM (SELECT 1 FROM cases \
+    INDEXED BY cases_at_risk WHERE status IN ('new', 'open', 'pending_customer', \
+    'pending_third_party') AND sla_risk_at <= ?1 LIMIT 2000)";
+
+/// [`case_list_sql`], reading a deadline-ordered SQLite list from `via`.
+pub(crate) fn case_list_sql_via(
+    f: &crate::CaseFilter,
+    page: &crate::PageRequest,
+    dialect: Dialect,
+    via: DueIndex,
+) -> (String, Vec<Param>) {
     if f.statuses.len() > 1 && page.order == crate::CaseOrder::Newest {
         let mut ps = Vec::new();
         let mut branches = Vec::new();
@@ -199,7 +232,7 @@ pub(crate) fn case_list_sql(
                 statuses: vec![*st],
                 ..f.clone()
             };
-            let (sql, bound) = case_list_branch(&one, page, dialect, ps.len());
+            let (sql, bound) = case_list_branch(&one, page, dialect, ps.len(), via);
             ps.extend(bound);
             branches.push(format!("SELECT * FROM ({sql}) AS b{i}"));
         }
@@ -212,7 +245,7 @@ pub(crate) fn case_list_sql(
             ps,
         );
     }
-    case_list_branch(f, page, dialect, 0)
+    case_list_branch(f, page, dialect, 0, via)
 }
 
 fn case_list_branch(
@@ -220,6 +253,7 @@ fn case_list_branch(
     page: &crate::PageRequest,
     dialect: Dialect,
     offset: usize,
+    via: DueIndex,
 ) -> (String, Vec<Param>) {
     let ph = |n: usize| match dialect {
         Dialect::Sqlite => format!("?{}", n + offset),
@@ -359,13 +393,14 @@ fn case_list_branch(
             ps,
         );
     }
-    // Soonest deadline first. SQLite's planner, without statistics, prefers the status
-    // index and sorts every match; name the deadline index instead: walked in order for
-    // "breached" (the most overdue come first and the scan stops after a page), a range
-    // of the risk index for "at risk" (cases whose risk window has begun, sorted).
-    let from = match (dialect, f.sla) {
-        (Dialect::Sqlite, Some(SlaFilter::AtRisk)) => "cases INDEXED BY cases_at_risk",
-        (Dialect::Sqlite, _) => "cases INDEXED BY cases_sla_due",
+    // Soonest deadline first, walking the deadline index in order: "breached" starts at
+    // the most overdue and "at risk" at the deadlines nearest now, and the walk stops once
+    // the page is full; or, for a short "at risk" list, the few cases whose risk window
+    // has begun, sorted (see [`DueIndex`]). SQLite's planner, without statistics, would
+    // rather take the status index and sort every match, so the index is named.
+    let from = match (dialect, via) {
+        (Dialect::Sqlite, DueIndex::Deadline) => "cases INDEXED BY cases_deadline",
+        (Dialect::Sqlite, DueIndex::RiskBegun) => "cases INDEXED BY cases_at_risk",
         (Dialect::Postgres, _) => "cases",
     };
     (

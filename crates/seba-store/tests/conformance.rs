@@ -1235,6 +1235,100 @@ async fn list_cases_sla_buckets(store: Arc<dyn Store>) {
     );
 }
 
+/// "At risk" by deadline when thousands of cases have entered their risk window (most of
+/// them breached): the list is read another way than when few have (SQLite walks the
+/// deadlines instead of sorting the begun ones); the answer must be the same.
+async fn at_risk_by_deadline_with_a_long_backlog(store: Arc<dyn Store>) {
+    let cal = calendar();
+    let targets = SlaTargets::default();
+    let now = base() + SignedDuration::from_hours(24 * 30);
+    let hour = SignedDuration::from_hours(1);
+    let minute = SignedDuration::from_mins(1);
+    let started = now - hour * 24 * 20;
+    let clock = |due: Timestamp, risk: Timestamp| {
+        let mut c = SlaClock::start(&cal, &targets, started);
+        c.resolution_due = due;
+        c.resolution_risk_at = risk;
+        c
+    };
+    // 2,100 breached, 60 at risk (due 1..=60 minutes from now), 30 on track.
+    let mut tasks = Vec::new();
+    for i in 0..2_190i32 {
+        let store = store.clone();
+        let (due, risk, name) = match i {
+            0..2_100 => (now - minute * (i + 1), now - hour * 48, "breached"),
+            2_100..2_160 => (now + minute * (i - 2_099), now - hour, "at risk"),
+            _ => (
+                now + hour * 24 * 5 + minute * i,
+                now + hour * 24,
+                "on track",
+            ),
+        };
+        let c = clock(due, risk);
+        tasks.push(tokio::spawn(async move {
+            create_case(&store, started, |case| {
+                case.subject = name.into();
+                case.status = Status::Open;
+                case.sla = c;
+            })
+            .await
+        }));
+    }
+    let mut at_risk = Vec::new();
+    for t in tasks {
+        let case = t.await.unwrap();
+        if case.subject == "at risk" {
+            at_risk.push((case.sla.resolution_due, case.id));
+        }
+    }
+    at_risk.sort();
+    let filter = CaseFilter {
+        sla: Some(SlaFilter::AtRisk),
+        now: Some(now),
+        statuses: vec![Status::New, Status::Open],
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    let mut after_due = None;
+    loop {
+        let page = PageRequest {
+            limit: 25,
+            order: CaseOrder::DueSoonest,
+            after_due,
+            ..PageRequest::default()
+        };
+        let got = store.list_cases(&filter, &page).await.unwrap();
+        let Some(last) = got.last() else { break };
+        after_due = Some((last.sla.resolution_due, last.id));
+        assert!(
+            got.iter().all(|c| c.subject == "at risk"),
+            "only at-risk cases"
+        );
+        seen.extend(got.iter().map(|c| (c.sla.resolution_due, c.id)));
+    }
+    assert_eq!(seen, at_risk, "all 60, soonest deadline first, once each");
+    // Breached, most overdue first, first page only.
+    let breached = CaseFilter {
+        sla: Some(SlaFilter::Breached),
+        ..filter.clone()
+    };
+    let page = PageRequest {
+        limit: 3,
+        order: CaseOrder::DueSoonest,
+        ..PageRequest::default()
+    };
+    let got = store.list_cases(&breached, &page).await.unwrap();
+    let dues: Vec<Timestamp> = got.iter().map(|c| c.sla.resolution_due).collect();
+    assert_eq!(
+        dues,
+        [
+            now - minute * 2_100,
+            now - minute * 2_099,
+            now - minute * 2_098
+        ]
+    );
+}
+
 fn sla_name(f: SlaFilter) -> &'static str {
     match f {
         SlaFilter::OnTrack => "on_track",
@@ -3320,6 +3414,7 @@ conformance! {
         sqlite_list_cases_filters_are_literal,
         postgres_list_cases_filters_are_literal;
     list_cases_sla_buckets => sqlite_list_cases_sla_buckets, postgres_list_cases_sla_buckets;
+    at_risk_by_deadline_with_a_long_backlog => sqlite_at_risk_by_deadline_with_a_long_backlog, postgres_at_risk_by_deadline_with_a_long_backlog;
     list_cases_keyset_pagination => sqlite_list_cases_keyset_pagination, postgres_list_cases_keyset_pagination;
     audit_chains_and_pages => sqlite_audit_chains_and_pages, postgres_audit_chains_and_pages;
     idempotent_commits => sqlite_idempotent_commits, postgres_idempotent_commits;

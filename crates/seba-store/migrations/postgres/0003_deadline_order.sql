@@ -1,9 +1,5 @@
--- The "at risk" inbox lists active cases whose risk window has begun and whose deadline
--- has not passed, soonest deadline first: a range of this index (the cases at risk and the
--- breached ones), never the whole table. PostgreSQL.
-CREATE INDEX cases_at_risk ON cases(sla_risk_at, sla_due, id)
-    WHERE status IN ('new', 'open', 'pending_customer', 'pending_third_party');
--- "Breached", most overdue first: the deadline index in (sla_due, id) order, read a page
--- at a time.
-CREATE INDEX cases_due_order ON cases(sla_due, id)
+-- The SLA inboxes ("at risk", "breached") list active cases soonest deadline first. This
+-- index is walked in (deadline, id) order and carries what those filters test, so a page
+-- is read from the index and the walk stops once the page is full. PostgreSQL.
+CREATE INDEX cases_deadline ON cases(sla_due, id) INCLUDE (sla_risk_at, sla_paused)
     WHERE status IN ('new', 'open', 'pending_customer', 'pending_third_party');

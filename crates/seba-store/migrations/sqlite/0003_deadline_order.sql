@@ -1,5 +1,12 @@
--- The "at risk" inbox lists active cases whose risk window has begun and whose deadline
--- has not passed, soonest deadline first: a range of this index (the cases at risk and the
--- breached ones), never the whole table. SQLite.
-CREATE INDEX cases_at_risk ON cases(sla_risk_at, sla_due)
+-- The SLA inboxes ("at risk", "breached") list active cases soonest deadline first. SQLite.
+--
+-- `cases_deadline` is walked in deadline order and holds what those filters test, so a page
+-- is read from the index alone and the walk stops once the page is full (SQLite keeps the
+-- row id in every index entry, which breaks ties on the deadline in id order).
+CREATE INDEX cases_deadline ON cases(sla_due, sla_risk_at, sla_paused)
+    WHERE status IN ('new', 'open', 'pending_customer', 'pending_third_party');
+-- `cases_at_risk` holds the cases by when their risk window begins: while few have begun,
+-- "at risk" reads just those and sorts them, rather than walking past every case still on
+-- track.
+CREATE INDEX cases_at_risk ON cases(sla_risk_at, sla_due, sla_paused)
     WHERE status IN ('new', 'open', 'pending_customer', 'pending_third_party');

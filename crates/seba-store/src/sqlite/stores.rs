@@ -345,9 +345,31 @@ impl CaseStore for SqliteStore {
     }
 
     async fn list_cases(&self, filter: &CaseFilter, page: &PageRequest) -> Result<Vec<Case>> {
-        let (sql, ps) = codec::case_list_sql(filter, page, codec::Dialect::Sqlite);
-        let ps = rows::params(ps);
-        self.read(move |c| query_cases(c, &sql, ps)).await
+        let at_risk = page.order == crate::CaseOrder::DueSoonest
+            && filter.sla == Some(crate::SlaFilter::AtRisk);
+        if !at_risk {
+            let (sql, ps) = codec::case_list_sql(filter, page, codec::Dialect::Sqlite);
+            let ps = rows::params(ps);
+            return self.read(move |c| query_cases(c, &sql, ps)).await;
+        }
+        // "At risk", soonest deadline first: while few cases have entered their risk window
+        // read those few and sort them; otherwise walk the deadlines (see `DueIndex`).
+        let now = codec::micros(filter.now.unwrap_or_else(Timestamp::now));
+        let via = |i| codec::case_list_sql_via(filter, page, codec::Dialect::Sqlite, i);
+        let (few_sql, few_ps) = via(codec::DueIndex::RiskBegun);
+        let (walk_sql, walk_ps) = via(codec::DueIndex::Deadline);
+        let (few_ps, walk_ps) = (rows::params(few_ps), rows::params(walk_ps));
+        self.read(move |c| {
+            let begun: i64 = c
+                .prepare_cached(codec::RISK_BEGUN_PROBE)?
+                .query_row([now], |r| r.get(0))?;
+            if begun < codec::RISK_BEGUN_FEW {
+                query_cases(c, &few_sql, few_ps)
+            } else {
+                query_cases(c, &walk_sql, walk_ps)
+            }
+        })
+        .await
     }
 
     async fn messages(&self, case: CaseId) -> Result<Vec<StoredMessage>> {
