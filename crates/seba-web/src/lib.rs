@@ -90,7 +90,10 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/lang/{code}", get(pages::switch_lang))
         .route("/complaints/new", get(pages::complaints::new))
-        .route("/complaints", post(pages::complaints::create))
+        .route(
+            "/complaints",
+            post(pages::complaints::create).layer(DefaultBodyLimit::max(upload_limit + 64 * 1024)),
+        )
         .route("/complaints/filed", get(pages::complaints::filed))
         .route(
             "/track",

@@ -3,14 +3,12 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{TestApp, number};
+use crate::common::{PNG, TestApp, number};
 
 sqlite_only! {
     attachments_are_stored_by_hash_and_checked => sqlite_attachments_by_hash;
 }
 
-/// A 1×1 PNG (signature, IHDR, IEND).
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x00IEND\xaeB`\x82";
 /// `sha256sum` of [`PNG`].
 const PNG_SHA256: &str = "6422564120b76bbc05819b296f96f7e82593e60bb33f3ecf2abaad1cdbf85339";
 

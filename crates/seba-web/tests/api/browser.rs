@@ -181,6 +181,10 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
     )
     .await;
     type_into(&c, Locator::Id("msisdn"), "০১৭১১২২৩৩৪৪").await;
+    // A screenshot of the transfer, chosen from the phone's files.
+    let photo = std::env::temp_dir().join(format!("seba-browser-{}.png", std::process::id()));
+    std::fs::write(&photo, crate::common::PNG).expect("writing the photo");
+    type_into(&c, Locator::Id("attachment"), &photo.display().to_string()).await;
     shoot(&c, "02-file").await;
     click(&c, Locator::Css("button[type=submit]")).await;
     wait_for_path(&c, "/complaints/filed").await;
@@ -196,6 +200,12 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
         "{html}"
     );
     shoot(&c, "03-filed").await;
+    let _ = std::fs::remove_file(&photo);
+    let (detail, _) = t.case_detail(&number).await;
+    assert_eq!(
+        detail["messages"][0]["attachments"][0]["content_type"], "image/png",
+        "the photo came with the complaint"
+    );
 
     // Track it: the code comes by SMS.
     c.goto(&format!("{}/track", t.base)).await.expect("track");

@@ -33,6 +33,9 @@ use seba_web::{AppState, RateLimits};
 pub const DATABASE_URL_VAR: &str = "SEBA_TEST_DATABASE_URL";
 
 /// Every staff member's password.
+/// A 1×1 PNG (signature, IHDR, IEND).
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x00IEND\xaeB`\x82";
+
 pub const PASSWORD: &str = "correct-horse-battery-staple";
 
 /// A test that takes longer than this has hung.

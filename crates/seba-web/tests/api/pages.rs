@@ -13,6 +13,7 @@ sqlite_only! {
     a_complaint_filed_from_the_form => sqlite_a_complaint_filed_from_the_form;
     the_form_refuses_forgeries_and_bad_input => sqlite_the_form_refuses_forgeries_and_bad_input;
     a_customer_tracks_a_complaint_with_a_code => sqlite_a_customer_tracks_a_complaint_with_a_code;
+    a_complaint_with_a_photo => sqlite_a_complaint_with_a_photo;
 }
 
 /// Every page path the portal has, to render in both languages.
@@ -532,4 +533,123 @@ async fn a_customer_tracks_a_complaint_with_a_code(t: TestApp) {
         html.replace(&challenge, ""),
         "the same page either way"
     );
+}
+
+/// A `multipart/form-data` body as a browser sends it: text fields, then the file part.
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----sebaFormBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    let (name, ct, bytes) = file.unwrap_or(("", "application/octet-stream", b""));
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"{name}\"\r\nContent-Type: {ct}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn a_complaint_with_a_photo(t: TestApp) {
+    let (cookie, csrf, key, html) = open_form(&t, "en").await;
+    assert!(
+        html.contains("enctype=\"multipart/form-data\"") && html.contains("type=\"file\""),
+        "the form takes a file"
+    );
+    let post = |fields: Vec<(&'static str, String)>,
+                file: Option<(&'static str, &'static str, Vec<u8>)>| {
+        let fields: Vec<(&str, String)> = fields;
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (ct, body) = multipart(&refs, file.as_ref().map(|(n, c, b)| (*n, *c, b.as_slice())));
+        no_redirects()
+            .post(format!("{}/complaints", t.base))
+            .header("cookie", &cookie)
+            .header("accept-language", "en")
+            .header("content-type", ct)
+            .body(body)
+            .send()
+    };
+    let base = |msisdn: &str| {
+        vec![
+            ("category", "mfs.wrong_transfer".to_string()),
+            (
+                "description",
+                "Sent 5,000 taka to a wrong number; screenshot attached".to_string(),
+            ),
+            ("msisdn", msisdn.to_string()),
+            ("csrf", csrf.clone()),
+            ("key", key.clone()),
+        ]
+    };
+
+    // A file that is not what it claims: refused, nothing filed.
+    let res = post(
+        base("01712345678"),
+        Some(("receipt.png", "image/png", b"MZ not a png".to_vec())),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("does not match its type")
+    );
+    // A kind of file seba does not take.
+    let res = post(
+        base("01712345678"),
+        Some(("tool.exe", "application/x-msdownload", b"MZ".to_vec())),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.unwrap().contains("not accepted"));
+    // Too large for the limit: refused before it is stored.
+    let big = vec![b'a'; 6 * 1024 * 1024];
+    let res = post(base("01712345678"), Some(("big.txt", "text/plain", big)))
+        .await
+        .unwrap();
+    assert!(
+        matches!(res.status().as_u16(), 413 | 422),
+        "{}",
+        res.status()
+    );
+    assert_eq!(t.case_count().await, 0, "nothing filed so far");
+
+    // A good photo with a wrong phone number: the form comes back keeping the photo.
+    let res = post(
+        base("0171234"),
+        Some(("screenshot.png", "image/png", crate::common::PNG.to_vec())),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let html = res.text().await.unwrap();
+    let sha = hidden(&html, "attached_sha");
+    assert_eq!(sha.len(), 64, "the stored file is remembered: {html}");
+    assert!(html.contains("screenshot.png"));
+    // Fixed number, no new file: filed with the photo.
+    let mut fields = base("01712345678");
+    fields.push(("attached_sha", sha.clone()));
+    fields.push(("attached_name", "screenshot.png".to_string()));
+    let res = post(fields, None).await.unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let number = location
+        .strip_prefix("/complaints/filed?case=")
+        .unwrap()
+        .to_string();
+    let (detail, _) = t.case_detail(&number).await;
+    let att = &detail["messages"][0]["attachments"][0];
+    assert_eq!(att["sha256"], sha);
+    assert_eq!(att["filename"], "screenshot.png");
+    assert_eq!(att["content_type"], "image/png");
 }
