@@ -124,17 +124,7 @@ impl Staff {
 pub const SESSION_COOKIE: &str = "seba_session";
 
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| {
-            v.split(';').find_map(|kv| {
-                let (k, val) = kv.trim().split_once('=')?;
-                (k == name).then(|| val.to_string())
-            })
-        })
+    crate::pages::cookie_value(&parts.headers, name)
 }
 
 impl<S> FromRequestParts<S> for Staff

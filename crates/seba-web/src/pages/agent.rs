@@ -1145,38 +1145,89 @@ pub async fn message(
     after(&state, &desk, id, result, kind.as_str(), &form.body).await
 }
 
-/// `POST /agent/cases/{number}/transition`.
+/// A change to a case's fields, read from one of the case page's forms.
+enum Change {
+    Move(Action),
+    Assign(Assignment),
+    Tags(Vec<String>),
+    Merge(CaseId),
+}
+
+/// Why a form was refused before the application saw it.
+enum Refused {
+    /// A value the page itself offered was altered: the case page again with this error.
+    Text(&'static str, &'static str),
+    /// The role may not do this.
+    Forbidden,
+    App(AppError),
+}
+
+/// The shared path of the case page's forms: check the session's token and the case
+/// number, read the change, apply it over the version the form was drawn from, and go
+/// back to the case (303), or show it again with what went wrong.
+async fn change(
+    state: &AppState,
+    desk: &Desk,
+    number: &str,
+    form: &ActionForm,
+    read: fn(&Desk, &ActionForm) -> Result<Change, Refused>,
+) -> Response {
+    if let Err(res) = desk.check(&form.csrf) {
+        return res;
+    }
+    let Some(id) = parse_number(number) else {
+        return not_found(desk);
+    };
+    let change = match read(desk, form) {
+        Ok(c) => c,
+        Err(Refused::Text(bn, en)) => return refuse(state, desk, id, bn, en).await,
+        Err(Refused::Forbidden) => return super::staff::forbidden(desk),
+        Err(Refused::App(e)) => return after(state, desk, id, Err(e), "saved", "").await,
+    };
+    let (app, caller, version) = (&state.app, desk_caller(desk), version_of(&form.version));
+    let (result, done) = match change {
+        Change::Move(a) => (
+            app.transition(id, a, caller, version, None).await.map(drop),
+            "moved",
+        ),
+        Change::Assign(a) => (
+            app.assign(id, a, caller, version, None).await.map(drop),
+            "assigned",
+        ),
+        Change::Tags(tags) => {
+            let patch = CasePatch {
+                tags: Some(tags),
+                ..CasePatch::default()
+            };
+            (
+                app.patch(id, patch, caller, version, None).await.map(drop),
+                "tagged",
+            )
+        }
+        Change::Merge(into) => (
+            app.merge(id, into, caller, version, None).await.map(drop),
+            "merged",
+        ),
+    };
+    after(state, desk, id, result, done, "").await
+}
+
+/// `POST /agent/cases/{number}/transition`: one move in the lifecycle.
 pub async fn transition(
     State(state): State<AppState>,
     desk: Desk,
     Path(number): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    if let Err(res) = desk.check(&form.csrf) {
-        return res;
-    }
-    let Some(id) = parse_number(&number) else {
-        return not_found(&desk);
-    };
-    let Some(action) = Action::ALL
-        .iter()
-        .copied()
-        .find(|a| a.as_str() == form.action)
-    else {
-        return refuse(&state, &desk, id, "অজানা কাজ", "Unknown action").await;
-    };
-    let result = state
-        .app
-        .transition(
-            id,
-            action,
-            desk_caller(&desk),
-            version_of(&form.version),
-            None,
-        )
-        .await
-        .map(|_| ());
-    after(&state, &desk, id, result, "moved", "").await
+    change(&state, &desk, &number, &form, |_, form| {
+        Action::ALL
+            .iter()
+            .copied()
+            .find(|a| a.as_str() == form.action)
+            .map(Change::Move)
+            .ok_or(Refused::Text("অজানা কাজ", "Unknown action"))
+    })
+    .await
 }
 
 /// `POST /agent/cases/{number}/assign`: queue and assignee (agents may take a case or
@@ -1187,35 +1238,23 @@ pub async fn assign(
     Path(number): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    if let Err(res) = desk.check(&form.csrf) {
-        return res;
-    }
-    let Some(id) = parse_number(&number) else {
-        return not_found(&desk);
-    };
-    let assignee = match form.assignee.trim() {
-        "" => None,
-        s => match s.parse::<i64>() {
-            Ok(n) => Some(UserId(n)),
-            Err(_) => {
-                return refuse(&state, &desk, id, "কর্মী চেনা যায়নি", "Unknown staff member").await;
-            }
-        },
-    };
-    if assignee.is_some_and(|a| a != desk.user.id) && !desk.can(Permission::Supervise) {
-        return super::staff::forbidden(&desk);
-    }
-    let queue = form.queue.trim();
-    let a = Assignment {
-        queue: Some((!queue.is_empty()).then(|| queue.to_string())),
-        assignee: Some(assignee),
-    };
-    let result = state
-        .app
-        .assign(id, a, desk_caller(&desk), version_of(&form.version), None)
-        .await
-        .map(|_| ());
-    after(&state, &desk, id, result, "assigned", "").await
+    change(&state, &desk, &number, &form, |desk, form| {
+        let assignee = match form.assignee.trim() {
+            "" => None,
+            s => Some(UserId(s.parse::<i64>().map_err(|_| {
+                Refused::Text("কর্মী চেনা যায়নি", "Unknown staff member")
+            })?)),
+        };
+        if assignee.is_some_and(|a| a != desk.user.id) && !desk.can(Permission::Supervise) {
+            return Err(Refused::Forbidden);
+        }
+        let queue = form.queue.trim();
+        Ok(Change::Assign(Assignment {
+            queue: Some((!queue.is_empty()).then(|| queue.to_string())),
+            assignee: Some(assignee),
+        }))
+    })
+    .await
 }
 
 /// `POST /agent/cases/{number}/tags`: the whole tag list, comma- or space-separated.
@@ -1225,35 +1264,17 @@ pub async fn tags(
     Path(number): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    if let Err(res) = desk.check(&form.csrf) {
-        return res;
-    }
-    let Some(id) = parse_number(&number) else {
-        return not_found(&desk);
-    };
-    let tags: Vec<String> = form
-        .tags
-        .split([',', ' ', '،'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect();
-    let patch = CasePatch {
-        tags: Some(tags),
-        ..CasePatch::default()
-    };
-    let result = state
-        .app
-        .patch(
-            id,
-            patch,
-            desk_caller(&desk),
-            version_of(&form.version),
-            None,
-        )
-        .await
-        .map(|_| ());
-    after(&state, &desk, id, result, "tagged", "").await
+    change(&state, &desk, &number, &form, |_, form| {
+        Ok(Change::Tags(
+            form.tags
+                .split([',', ' ', '،'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
+        ))
+    })
+    .await
 }
 
 /// `POST /agent/cases/{number}/merge`: this case is a duplicate of `into`.
@@ -1263,28 +1284,12 @@ pub async fn merge(
     Path(number): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    if let Err(res) = desk.check(&form.csrf) {
-        return res;
-    }
-    let Some(id) = parse_number(&number) else {
-        return not_found(&desk);
-    };
-    let into = match CaseNumber::parse(&form.into) {
-        Ok(n) => n.id(),
-        Err(e) => return after(&state, &desk, id, Err(e.into()), "merged", "").await,
-    };
-    let result = state
-        .app
-        .merge(
-            id,
-            into,
-            desk_caller(&desk),
-            version_of(&form.version),
-            None,
-        )
-        .await
-        .map(|_| ());
-    after(&state, &desk, id, result, "merged", "").await
+    change(&state, &desk, &number, &form, |_, form| {
+        CaseNumber::parse(&form.into)
+            .map(|n| Change::Merge(n.id()))
+            .map_err(|e| Refused::App(e.into()))
+    })
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -179,77 +179,19 @@ fn version_of(v: &str) -> Option<i64> {
 }
 
 // ---------------------------------------------------------------------------------------
-// FAQ articles
+// The handlers, one body per kind of content
 
-/// `GET /admin/faq`: every article, published or not.
-pub async fn faq_list(
-    State(state): State<AppState>,
-    desk: Desk,
-    Query(q): Query<KeyQuery>,
-) -> Response {
-    if let Err(res) = desk.require(Permission::Administer) {
-        return res;
-    }
-    let lang = desk.lang;
-    let articles = match state.app.articles(false).await {
-        Ok(a) => a,
-        Err(e) => return refused(&desk, Kind::Faq, &ContentForm::default(), e),
-    };
-    let body = html! {
-        h1 { (Kind::Faq.title(lang)) }
-        @if q.saved.is_some() { p.notice role="status" { (t(lang, "desk-done-saved")) } }
-        p { a.button href="/admin/faq/edit" { (t(lang, "content-new")) } " " a href="/help" { (t(lang, "content-see-public")) } }
-        table.list {
-            thead { tr { th { (t(lang, "content-slug")) } th { (t(lang, "content-title-bn")) } th { (t(lang, "content-title-en")) } th { (t(lang, "content-published")) } } }
-            tbody {
-                @for a in &articles {
-                    tr data-row {
-                        td { a href=(format!("/admin/faq/edit?slug={}", a.slug)) { (a.slug) } }
-                        td lang="bn" { (a.title_bn) }
-                        td lang="en" { (a.title_en) }
-                        td { @if a.published { "✓" } @else { "—" } }
-                    }
-                }
-            }
-        }
-    };
-    desk_page(&desk, "/admin/faq", &Kind::Faq.title(lang), body)
+/// A line of an editor's list.
+struct Row {
+    key: String,
+    title_bn: String,
+    title_en: String,
+    /// Articles only.
+    published: Option<bool>,
 }
 
-/// `GET /admin/faq/edit?slug=…`: an article's editor (a blank one without a slug).
-pub async fn faq_edit(
-    State(state): State<AppState>,
-    desk: Desk,
-    Query(q): Query<KeyQuery>,
-) -> Response {
-    if let Err(res) = desk.require(Permission::Administer) {
-        return res;
-    }
-    let form = if q.slug.is_empty() {
-        ContentForm {
-            published: Some("1".into()),
-            position: "100".into(),
-            ..ContentForm::default()
-        }
-    } else {
-        match state.app.article(&q.slug).await {
-            Ok(Some(a)) => ContentForm {
-                csrf: String::new(),
-                version: a.version.to_string(),
-                key: a.slug,
-                title_bn: a.title_bn,
-                title_en: a.title_en,
-                body_bn: a.body_bn,
-                body_en: a.body_en,
-                tags: a.tags.join(", "),
-                position: a.position.to_string(),
-                published: a.published.then(|| "1".to_string()),
-            },
-            Ok(None) => return not_found(&desk, Kind::Faq),
-            Err(e) => return refused(&desk, Kind::Faq, &ContentForm::default(), e),
-        }
-    };
-    editor_page(&desk, Kind::Faq, &form, &[], StatusCode::OK)
+fn desk_caller(desk: &Desk) -> seba_app::cases::Caller {
+    seba_app::cases::Caller::staff(desk.user.id, desk.user.role)
 }
 
 fn not_found(desk: &Desk, kind: Kind) -> Response {
@@ -264,61 +206,177 @@ fn not_found(desk: &Desk, kind: Kind) -> Response {
     )
 }
 
-/// `POST /admin/faq`: save an article (new, or over the version the form was drawn from).
-pub async fn faq_save(
-    State(state): State<AppState>,
-    desk: Desk,
-    Form(form): Form<ContentForm>,
-) -> Response {
+/// Every article (published or not) or every canned response, with links to edit.
+async fn list(state: &AppState, desk: &Desk, kind: Kind, q: &KeyQuery) -> Response {
+    if let Err(res) = desk.require(Permission::Administer) {
+        return res;
+    }
+    let lang = desk.lang;
+    let rows: Result<Vec<Row>, AppError> = match kind {
+        Kind::Faq => state.app.articles(false).await.map(|all| {
+            all.into_iter()
+                .map(|a| Row {
+                    key: a.slug,
+                    title_bn: a.title_bn,
+                    title_en: a.title_en,
+                    published: Some(a.published),
+                })
+                .collect()
+        }),
+        Kind::Canned => state.app.canned().await.map(|all| {
+            all.into_iter()
+                .map(|c| Row {
+                    key: c.code,
+                    title_bn: c.title_bn,
+                    title_en: c.title_en,
+                    published: None,
+                })
+                .collect()
+        }),
+    };
+    let rows = match rows {
+        Ok(r) => r,
+        Err(e) => return refused(desk, kind, &ContentForm::default(), e),
+    };
+    let key_name = kind.key_name();
+    let body = html! {
+        h1 { (kind.title(lang)) }
+        @if q.saved.is_some() { p.notice role="status" { (t(lang, "desk-done-saved")) } }
+        p {
+            a.button href=(format!("{}/edit", kind.base())) { (t(lang, "content-new")) }
+            @if kind == Kind::Faq { " " a href="/help" { (t(lang, "content-see-public")) } }
+        }
+        table.list {
+            thead { tr {
+                th { (t(lang, &format!("content-{key_name}"))) }
+                th { (t(lang, "content-title-bn")) }
+                th { (t(lang, "content-title-en")) }
+                @if kind == Kind::Faq { th { (t(lang, "content-published")) } }
+            } }
+            tbody {
+                @for r in &rows {
+                    tr data-row {
+                        td { a href=(format!("{}/edit?{key_name}={}", kind.base(), r.key)) { (r.key) } }
+                        td lang="bn" { (r.title_bn) }
+                        td lang="en" { (r.title_en) }
+                        @if let Some(p) = r.published { td { @if p { "✓" } @else { "—" } } }
+                    }
+                }
+            }
+        }
+    };
+    desk_page(desk, kind.base(), &kind.title(lang), body)
+}
+
+/// The editor of one article or response, or a blank one (no key given).
+async fn edit(state: &AppState, desk: &Desk, kind: Kind, key: &str) -> Response {
+    if let Err(res) = desk.require(Permission::Administer) {
+        return res;
+    }
+    let loaded: Result<Option<ContentForm>, AppError> = match (kind, key.is_empty()) {
+        (Kind::Faq, true) => Ok(Some(ContentForm {
+            published: Some("1".into()),
+            position: "100".into(),
+            ..ContentForm::default()
+        })),
+        (Kind::Canned, true) => Ok(Some(ContentForm::default())),
+        (Kind::Faq, false) => state.app.article(key).await.map(|a| {
+            a.map(|a| ContentForm {
+                version: a.version.to_string(),
+                key: a.slug,
+                title_bn: a.title_bn,
+                title_en: a.title_en,
+                body_bn: a.body_bn,
+                body_en: a.body_en,
+                tags: a.tags.join(", "),
+                position: a.position.to_string(),
+                published: a.published.then(|| "1".to_string()),
+                ..ContentForm::default()
+            })
+        }),
+        (Kind::Canned, false) => state.app.canned_one(key).await.map(|c| {
+            c.map(|c| ContentForm {
+                version: c.version.to_string(),
+                key: c.code,
+                title_bn: c.title_bn,
+                title_en: c.title_en,
+                body_bn: c.body_bn,
+                body_en: c.body_en,
+                ..ContentForm::default()
+            })
+        }),
+    };
+    match loaded {
+        Ok(Some(form)) => editor_page(desk, kind, &form, &[], StatusCode::OK),
+        Ok(None) => not_found(desk, kind),
+        Err(e) => refused(desk, kind, &ContentForm::default(), e),
+    }
+}
+
+/// Save an article or response: new, or over the version the form was drawn from.
+async fn save(state: &AppState, desk: &Desk, kind: Kind, form: &ContentForm) -> Response {
     if let Err(res) = desk.require(Permission::Administer) {
         return res;
     }
     if let Err(res) = desk.check(&form.csrf) {
         return res;
     }
-    let position = if form.position.trim().is_empty() {
-        Ok(100)
-    } else {
-        seba_core::text::ascii_digits(form.position.trim()).parse::<i32>()
+    let (caller, version) = (desk_caller(desk), version_of(&form.version));
+    let (body_bn, body_en) = (
+        form.body_bn.replace("\r\n", "\n"),
+        form.body_en.replace("\r\n", "\n"),
+    );
+    let saved = match kind {
+        Kind::Faq => {
+            let position = match form.position.trim() {
+                "" => Ok(100),
+                p => seba_core::text::ascii_digits(p).parse::<i32>(),
+            };
+            let Ok(position) = position else {
+                let errors = [t(desk.lang, "content-bad-position")];
+                return editor_page(desk, kind, form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+            };
+            let input = ArticleInput {
+                slug: form.key.clone(),
+                title_bn: form.title_bn.clone(),
+                title_en: form.title_en.clone(),
+                body_bn,
+                body_en,
+                tags: form
+                    .tags
+                    .split([',', '،'])
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                published: form.published.is_some(),
+                position,
+            };
+            state
+                .app
+                .save_article(input, caller, version)
+                .await
+                .map(drop)
+        }
+        Kind::Canned => {
+            let input = CannedInput {
+                code: form.key.clone(),
+                title_bn: form.title_bn.clone(),
+                title_en: form.title_en.clone(),
+                body_bn,
+                body_en,
+            };
+            state
+                .app
+                .save_canned(input, caller, version)
+                .await
+                .map(drop)
+        }
     };
-    let Ok(position) = position else {
-        let errors = [t(desk.lang, "content-bad-position")];
-        return editor_page(
-            &desk,
-            Kind::Faq,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    };
-    let input = ArticleInput {
-        slug: form.key.clone(),
-        title_bn: form.title_bn.clone(),
-        title_en: form.title_en.clone(),
-        body_bn: form.body_bn.replace("\r\n", "\n"),
-        body_en: form.body_en.replace("\r\n", "\n"),
-        tags: form
-            .tags
-            .split([',', '،'])
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .collect(),
-        published: form.published.is_some(),
-        position,
-    };
-    match state
-        .app
-        .save_article(input, desk_caller(&desk), version_of(&form.version))
-        .await
-    {
-        Ok(_) => see_other("/admin/faq?saved=1"),
-        Err(e) => refused(&desk, Kind::Faq, &form, e),
+    match saved {
+        Ok(()) => see_other(&format!("{}?saved=1", kind.base())),
+        Err(e) => refused(desk, kind, form, e),
     }
-}
-
-fn desk_caller(desk: &Desk) -> seba_app::cases::Caller {
-    seba_app::cases::Caller::staff(desk.user.id, desk.user.role)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -329,139 +387,93 @@ pub struct DeleteForm {
     key: String,
 }
 
-/// `POST /admin/faq/delete`.
-pub async fn faq_delete(
-    State(state): State<AppState>,
-    desk: Desk,
-    Form(form): Form<DeleteForm>,
-) -> Response {
+/// Delete an article or response.
+async fn delete(state: &AppState, desk: &Desk, kind: Kind, form: &DeleteForm) -> Response {
     if let Err(res) = desk.require(Permission::Administer) {
         return res;
     }
     if let Err(res) = desk.check(&form.csrf) {
         return res;
     }
-    match state
-        .app
-        .delete_article(&form.key, desk_caller(&desk))
-        .await
-    {
-        Ok(()) => see_other("/admin/faq?saved=1"),
-        Err(AppError::Store(seba_store::StoreError::NotFound)) => not_found(&desk, Kind::Faq),
-        Err(e) => refused(&desk, Kind::Faq, &ContentForm::default(), e),
+    let deleted = match kind {
+        Kind::Faq => state.app.delete_article(&form.key, desk_caller(desk)).await,
+        Kind::Canned => state.app.delete_canned(&form.key, desk_caller(desk)).await,
+    };
+    match deleted {
+        Ok(()) => see_other(&format!("{}?saved=1", kind.base())),
+        Err(AppError::Store(seba_store::StoreError::NotFound)) => not_found(desk, kind),
+        Err(e) => refused(desk, kind, &ContentForm::default(), e),
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Canned responses
-
-/// `GET /admin/canned`.
-pub async fn canned_list(
-    State(state): State<AppState>,
+/// `GET /admin/faq`: every article, published or not.
+pub async fn faq_list(
+    State(s): State<AppState>,
     desk: Desk,
     Query(q): Query<KeyQuery>,
 ) -> Response {
-    if let Err(res) = desk.require(Permission::Administer) {
-        return res;
-    }
-    let lang = desk.lang;
-    let all = match state.app.canned().await {
-        Ok(c) => c,
-        Err(e) => return refused(&desk, Kind::Canned, &ContentForm::default(), e),
-    };
-    let body = html! {
-        h1 { (Kind::Canned.title(lang)) }
-        @if q.saved.is_some() { p.notice role="status" { (t(lang, "desk-done-saved")) } }
-        p { a.button href="/admin/canned/edit" { (t(lang, "content-new")) } }
-        table.list {
-            thead { tr { th { (t(lang, "content-code")) } th { (t(lang, "content-title-bn")) } th { (t(lang, "content-title-en")) } } }
-            tbody {
-                @for c in &all {
-                    tr data-row {
-                        td { a href=(format!("/admin/canned/edit?code={}", c.code)) { (c.code) } }
-                        td lang="bn" { (c.title_bn) }
-                        td lang="en" { (c.title_en) }
-                    }
-                }
-            }
-        }
-    };
-    desk_page(&desk, "/admin/canned", &Kind::Canned.title(lang), body)
+    list(&s, &desk, Kind::Faq, &q).await
+}
+
+/// `GET /admin/faq/edit?slug=…`: an article's editor (a blank one without a slug).
+pub async fn faq_edit(
+    State(s): State<AppState>,
+    desk: Desk,
+    Query(q): Query<KeyQuery>,
+) -> Response {
+    edit(&s, &desk, Kind::Faq, &q.slug).await
+}
+
+/// `POST /admin/faq`.
+pub async fn faq_save(
+    State(s): State<AppState>,
+    desk: Desk,
+    Form(f): Form<ContentForm>,
+) -> Response {
+    save(&s, &desk, Kind::Faq, &f).await
+}
+
+/// `POST /admin/faq/delete`.
+pub async fn faq_delete(
+    State(s): State<AppState>,
+    desk: Desk,
+    Form(f): Form<DeleteForm>,
+) -> Response {
+    delete(&s, &desk, Kind::Faq, &f).await
+}
+
+/// `GET /admin/canned`.
+pub async fn canned_list(
+    State(s): State<AppState>,
+    desk: Desk,
+    Query(q): Query<KeyQuery>,
+) -> Response {
+    list(&s, &desk, Kind::Canned, &q).await
 }
 
 /// `GET /admin/canned/edit?code=…`.
 pub async fn canned_edit(
-    State(state): State<AppState>,
+    State(s): State<AppState>,
     desk: Desk,
     Query(q): Query<KeyQuery>,
 ) -> Response {
-    if let Err(res) = desk.require(Permission::Administer) {
-        return res;
-    }
-    let form = if q.code.is_empty() {
-        ContentForm::default()
-    } else {
-        match state.app.canned_one(&q.code).await {
-            Ok(Some(c)) => ContentForm {
-                version: c.version.to_string(),
-                key: c.code,
-                title_bn: c.title_bn,
-                title_en: c.title_en,
-                body_bn: c.body_bn,
-                body_en: c.body_en,
-                ..ContentForm::default()
-            },
-            Ok(None) => return not_found(&desk, Kind::Canned),
-            Err(e) => return refused(&desk, Kind::Canned, &ContentForm::default(), e),
-        }
-    };
-    editor_page(&desk, Kind::Canned, &form, &[], StatusCode::OK)
+    edit(&s, &desk, Kind::Canned, &q.code).await
 }
 
 /// `POST /admin/canned`.
 pub async fn canned_save(
-    State(state): State<AppState>,
+    State(s): State<AppState>,
     desk: Desk,
-    Form(form): Form<ContentForm>,
+    Form(f): Form<ContentForm>,
 ) -> Response {
-    if let Err(res) = desk.require(Permission::Administer) {
-        return res;
-    }
-    if let Err(res) = desk.check(&form.csrf) {
-        return res;
-    }
-    let input = CannedInput {
-        code: form.key.clone(),
-        title_bn: form.title_bn.clone(),
-        title_en: form.title_en.clone(),
-        body_bn: form.body_bn.replace("\r\n", "\n"),
-        body_en: form.body_en.replace("\r\n", "\n"),
-    };
-    match state
-        .app
-        .save_canned(input, desk_caller(&desk), version_of(&form.version))
-        .await
-    {
-        Ok(_) => see_other("/admin/canned?saved=1"),
-        Err(e) => refused(&desk, Kind::Canned, &form, e),
-    }
+    save(&s, &desk, Kind::Canned, &f).await
 }
 
 /// `POST /admin/canned/delete`.
 pub async fn canned_delete(
-    State(state): State<AppState>,
+    State(s): State<AppState>,
     desk: Desk,
-    Form(form): Form<DeleteForm>,
+    Form(f): Form<DeleteForm>,
 ) -> Response {
-    if let Err(res) = desk.require(Permission::Administer) {
-        return res;
-    }
-    if let Err(res) = desk.check(&form.csrf) {
-        return res;
-    }
-    match state.app.delete_canned(&form.key, desk_caller(&desk)).await {
-        Ok(()) => see_other("/admin/canned?saved=1"),
-        Err(AppError::Store(seba_store::StoreError::NotFound)) => not_found(&desk, Kind::Canned),
-        Err(e) => refused(&desk, Kind::Canned, &ContentForm::default(), e),
-    }
+    delete(&s, &desk, Kind::Canned, &f).await
 }

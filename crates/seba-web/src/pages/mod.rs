@@ -79,6 +79,17 @@ pub fn page(lang: Lang, path: &str, title: &str, body: Markup) -> Response {
             }
         }
     };
+    let mut res = html_response(markup, lang, PAGE_CSP);
+    res.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Accept-Language"),
+    );
+    res
+}
+
+/// A rendered page with the headers every page carries: its type, its language and the
+/// policy of what it may load.
+pub fn html_response(markup: Markup, lang: Lang, csp: &'static str) -> Response {
     let mut res = (StatusCode::OK, markup.into_string()).into_response();
     let h = res.headers_mut();
     h.insert(
@@ -87,15 +98,11 @@ pub fn page(lang: Lang, path: &str, title: &str, body: Markup) -> Response {
     );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(PAGE_CSP),
+        HeaderValue::from_static(csp),
     );
     h.insert(
         header::CONTENT_LANGUAGE,
         HeaderValue::from_static(lang.code()),
-    );
-    h.insert(
-        header::VARY,
-        HeaderValue::from_static("Cookie, Accept-Language"),
     );
     res
 }

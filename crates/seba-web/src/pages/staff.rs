@@ -206,21 +206,10 @@ pub fn desk_page(desk: &Desk, path: &str, title: &str, body: Markup) -> Response
             }
         }
     };
-    let mut res = (StatusCode::OK, markup.into_string()).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(DESK_CSP),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::CONTENT_LANGUAGE,
-        HeaderValue::from_static(lang.code()),
-    );
+    // Staff pages hold customers' details: never kept by a shared cache or the back button.
+    let mut res = super::html_response(markup, lang, DESK_CSP);
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 
@@ -302,28 +291,23 @@ pub async fn login_post(
     let lang = lang_of(&headers);
     let token = form_token(&state, &headers);
     let next = safe_next(Some(&form.next));
-    if !genuine_form(&headers, &form.csrf) {
-        let errors = [t(lang, "file-expired")];
+    let refused = if !genuine_form(&headers, &form.csrf) {
+        Some((t(lang, "file-expired"), StatusCode::FORBIDDEN))
+    } else if let Err(e) = state.check_login_rate(ip) {
+        let text = lang.pick(&e.detail.bn, &e.detail.en).to_string();
+        Some((text, StatusCode::TOO_MANY_REQUESTS))
+    } else {
+        None
+    };
+    if let Some((error, status)) = refused {
         return login_page(
             &state,
             lang,
             &token,
             &form.username,
             &next,
-            &errors,
-            StatusCode::FORBIDDEN,
-        );
-    }
-    if let Err(e) = state.check_login_rate(ip) {
-        let errors = [lang.pick(&e.detail.bn, &e.detail.en).to_string()];
-        return login_page(
-            &state,
-            lang,
-            &token,
-            &form.username,
-            &next,
-            &errors,
-            StatusCode::TOO_MANY_REQUESTS,
+            &[error],
+            status,
         );
     }
     match state.app.login(&form.username, &form.password).await {

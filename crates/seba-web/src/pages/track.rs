@@ -394,31 +394,68 @@ pub async fn rate(
     headers: HeaderMap,
     Form(values): Form<RateForm>,
 ) -> Response {
-    let lang = lang_of(&headers);
+    let post = Post::Rate {
+        score: &values.score,
+        comment: &values.comment,
+    };
+    post_on_case(&state, ip, &headers, &values.csrf, &values.key, post).await
+}
+
+/// What a form under the case posts.
+enum Post<'a> {
+    Reply(&'a str),
+    Rate { score: &'a str, comment: &'a str },
+}
+
+/// The shared path of the forms under a case: the rate limit, the view pass, the
+/// anti-forgery token, then the command once per form key, and back to the case (303);
+/// or the case again with what went wrong and the text kept.
+async fn post_on_case(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    headers: &HeaderMap,
+    csrf: &str,
+    key: &str,
+    post: Post<'_>,
+) -> Response {
+    let lang = lang_of(headers);
     if let Err(e) = state.check_public_rate(ip) {
         return e.into_response();
     }
-    let Some(id) = view_of(&state, &headers) else {
+    let Some(id) = view_of(state, headers) else {
         return see_other("/track/case");
     };
-    if !genuine_form(&headers, &values.csrf) {
+    let (scope, done, draft) = match post {
+        Post::Reply(body) => ("portal.reply", "sent", body),
+        Post::Rate { comment, .. } => ("portal.rate", "rated", comment),
+    };
+    if !genuine_form(headers, csrf) {
         let expired = [t(lang, "file-expired")];
-        return case_page(&state, &headers, Notice::None, &expired, &values.comment).await;
+        return case_page(state, headers, Notice::None, &expired, draft).await;
     }
-    let scope = format!("portal.rate.{}", id.0);
-    if replayed(&state, &scope, &values.key).await.is_some() {
-        return see_other("/track/case?rated=1");
+    let scope = format!("{scope}.{}", id.0);
+    let back = format!("/track/case?{done}=1");
+    if replayed(state, &scope, key).await.is_some() {
+        return see_other(&back);
     }
-    let idem = form_idem(&scope, &values.key, |_| String::new());
-    match state
-        .app
-        .rate_case(id, &values.score, &values.comment, idem)
-        .await
-    {
-        Ok(_) | Err(AppError::IdempotencyRace) => see_other("/track/case?rated=1"),
+    let idem = form_idem(&scope, key, |_| String::new());
+    let result = match post {
+        Post::Reply(body) => state
+            .app
+            .customer_reply(id, body, vec![], idem)
+            .await
+            .map(drop),
+        Post::Rate { score, comment } => state
+            .app
+            .rate_case(id, score, comment, idem)
+            .await
+            .map(drop),
+    };
+    match result {
+        Ok(()) | Err(AppError::IdempotencyRace) => see_other(&back),
         Err(e) => {
             let (_, errors) = error_texts(lang, e);
-            case_page(&state, &headers, Notice::None, &errors, &values.comment).await
+            case_page(state, headers, Notice::None, &errors, draft).await
         }
     }
 }
@@ -431,31 +468,6 @@ pub async fn reply(
     headers: HeaderMap,
     Form(values): Form<ReplyForm>,
 ) -> Response {
-    let lang = lang_of(&headers);
-    if let Err(e) = state.check_public_rate(ip) {
-        return e.into_response();
-    }
-    let Some(id) = view_of(&state, &headers) else {
-        return see_other("/track/case");
-    };
-    if !genuine_form(&headers, &values.csrf) {
-        let expired = [t(lang, "file-expired")];
-        return case_page(&state, &headers, Notice::None, &expired, &values.body).await;
-    }
-    let scope = format!("portal.reply.{}", id.0);
-    if replayed(&state, &scope, &values.key).await.is_some() {
-        return see_other("/track/case?sent=1");
-    }
-    let idem = form_idem(&scope, &values.key, |_| String::new());
-    match state
-        .app
-        .customer_reply(id, &values.body, vec![], idem)
-        .await
-    {
-        Ok(_) | Err(AppError::IdempotencyRace) => see_other("/track/case?sent=1"),
-        Err(e) => {
-            let (_, errors) = error_texts(lang, e);
-            case_page(&state, &headers, Notice::None, &errors, &values.body).await
-        }
-    }
+    let post = Post::Reply(&values.body);
+    post_on_case(&state, ip, &headers, &values.csrf, &values.key, post).await
 }
