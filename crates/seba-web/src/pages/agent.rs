@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/agent", get(inbox))
         .route("/agent/export.csv", get(export))
         .route("/agent/search", get(search))
+        .route("/agent/search.csv", get(search_csv))
         .route("/agent/cases/{number}", get(case_page))
         .route("/agent/cases/{number}/message", post(message))
         .route("/agent/cases/{number}/transition", post(transition))
@@ -444,8 +445,7 @@ fn cell(s: &str) -> String {
     }
 }
 
-/// `GET /agent/export.csv?view=…`: the whole list (up to 10,000 cases) as CSV, UTF-8 with
-/// a byte-order mark so that spreadsheet programs show Bengali correctly.
+/// `GET /agent/export.csv?view=…`: the whole list (up to 10,000 cases) as CSV.
 pub async fn export(
     State(state): State<AppState>,
     desk: Desk,
@@ -484,6 +484,12 @@ pub async fn export(
         }
     }
     rows.truncate(EXPORT_MAX);
+    csv_response(&state, &names, &rows, view.code())
+}
+
+/// Cases as a CSV download, UTF-8 with a byte-order mark so that spreadsheet programs
+/// show Bengali correctly; no cell is a live formula.
+fn csv_response(state: &AppState, names: &Names, rows: &[Case], name: &str) -> Response {
     let now = state.app.now();
     let mut out = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 200 + 3));
     let header = [
@@ -502,7 +508,7 @@ pub async fn export(
         "updated_at",
     ];
     let mut failed = out.write_record(header).is_err();
-    for c in &rows {
+    for c in rows {
         let tags: Vec<&str> = c.tags.iter().map(String::as_str).collect();
         let record = [
             c.number().to_string(),
@@ -534,7 +540,7 @@ pub async fn export(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
     );
-    let name = format!("attachment; filename=\"seba-{}.csv\"", view.code());
+    let name = format!("attachment; filename=\"seba-{name}.csv\"");
     if let Ok(v) = HeaderValue::from_str(&name) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
@@ -552,6 +558,79 @@ pub struct SearchQuery {
     status: Option<String>,
 }
 
+/// Why a search found nothing to show.
+enum Found {
+    /// The text cannot be searched, or search is off or failed: the message's key.
+    Refused(&'static str),
+    /// The store failed while the hits were loaded.
+    Failed(AppError),
+}
+
+/// The search engine's best `limit` hits for `text`, joined to their cases (none for an
+/// empty text).
+async fn find(
+    state: &AppState,
+    text: &str,
+    status: Option<Status>,
+    limit: usize,
+) -> Result<Vec<(seba_search::index::Hit, Case)>, Found> {
+    if text.contains('\u{FFFD}') || text.len() > seba_search::MAX_QUERY_BYTES {
+        return Err(Found::Refused("desk-search-bad"));
+    }
+    if text.is_empty() {
+        return Ok(vec![]);
+    }
+    let index = state
+        .search
+        .as_ref()
+        .map(|live| live.get())
+        .ok_or(Found::Refused("desk-search-off"))?;
+    let req = seba_search::index::SearchRequest {
+        statuses: status
+            .map(|s| vec![s.as_str().to_string()])
+            .unwrap_or_default(),
+        limit,
+        ..seba_search::index::SearchRequest::default()
+    };
+    let intent = seba_search::analyze_query(text);
+    let hits = match tokio::task::spawn_blocking(move || index.search(&intent, &req)).await {
+        Ok(Ok(hits)) => hits,
+        _ => return Err(Found::Refused("desk-search-failed")),
+    };
+    seba_search::index::with_cases(state.app.store.as_ref(), hits)
+        .await
+        .map_err(|e| Found::Failed(e.into()))
+}
+
+/// `GET /agent/search.csv?q=…`: the best 100 hits as CSV.
+pub async fn search_csv(
+    State(state): State<AppState>,
+    desk: Desk,
+    Query(q): Query<SearchQuery>,
+) -> Response {
+    if let Err(res) = desk.require(Permission::ReadCases) {
+        return res;
+    }
+    let status = q.status.as_deref().and_then(|s| s.parse::<Status>().ok());
+    let cases: Vec<Case> = match find(&state, q.q.trim(), status, 100).await {
+        Ok(r) => r.into_iter().map(|(_, c)| c).collect(),
+        Err(Found::Refused(key)) => {
+            let errors = [t(desk.lang, key)];
+            let body = errors_box(None, &errors);
+            let title = t(desk.lang, "desk-nav-search");
+            return with_status(
+                desk_page(&desk, "/agent/search", &title, body),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+        Err(Found::Failed(e)) => return error_page(&desk, e),
+    };
+    match Names::load(&state).await {
+        Ok(names) => csv_response(&state, &names, &cases, "search"),
+        Err(e) => error_page(&desk, e),
+    }
+}
+
 /// `GET /agent/search?q=…`: the search engine's best 30, joined to their cases; a case
 /// number or phone number goes straight to its match first.
 pub async fn search(
@@ -566,34 +645,14 @@ pub async fn search(
     let text = q.q.trim().to_string();
     let status = q.status.as_deref().and_then(|s| s.parse::<Status>().ok());
     let mut errors = Vec::new();
-    let mut results: Vec<(seba_search::index::Hit, Case)> = Vec::new();
-    if text.contains('\u{FFFD}') || text.len() > seba_search::MAX_QUERY_BYTES {
-        errors.push(t(lang, "desk-search-bad"));
-    } else if !text.is_empty() {
-        match state.search.as_ref().map(|live| live.get()) {
-            None => errors.push(t(lang, "desk-search-off")),
-            Some(index) => {
-                let req = seba_search::index::SearchRequest {
-                    statuses: status
-                        .map(|s| vec![s.as_str().to_string()])
-                        .unwrap_or_default(),
-                    limit: 30,
-                    ..seba_search::index::SearchRequest::default()
-                };
-                let intent = seba_search::analyze_query(&text);
-                let hits = tokio::task::spawn_blocking(move || index.search(&intent, &req)).await;
-                match hits {
-                    Ok(Ok(hits)) => {
-                        match seba_search::index::with_cases(state.app.store.as_ref(), hits).await {
-                            Ok(r) => results = r,
-                            Err(e) => return error_page(&desk, e.into()),
-                        }
-                    }
-                    _ => errors.push(t(lang, "desk-search-failed")),
-                }
-            }
+    let results = match find(&state, &text, status, 30).await {
+        Ok(r) => r,
+        Err(Found::Refused(key)) => {
+            errors.push(t(lang, key));
+            vec![]
         }
-    }
+        Err(Found::Failed(e)) => return error_page(&desk, e),
+    };
     let names = match Names::load(&state).await {
         Ok(n) => n,
         Err(e) => return error_page(&desk, e),
@@ -616,7 +675,14 @@ pub async fn search(
         }
         (errors_box(None, &errors))
         @if !text.is_empty() && errors.is_empty() {
-            p.muted { (t_args(lang, "desk-search-count", &[("count", lang.count(results.len() as i64))])) }
+            p.muted {
+                (t_args(lang, "desk-search-count", &[("count", lang.count(results.len() as i64))]))
+                @if !results.is_empty() {
+                    " · "
+                    a href=(format!("/agent/search.csv?q={}&status={}", encode(&text),
+                        status.map(Status::as_str).unwrap_or_default())) download { (t(lang, "desk-export")) }
+                }
+            }
             @for (hit, c) in &results {
                 @let sla = c.sla.state(now);
                 section.card data-row {

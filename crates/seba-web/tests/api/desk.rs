@@ -384,6 +384,19 @@ async fn search_from_the_desk(t: TestApp) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(found.contains("<b>"), "matches highlighted: {found}");
+    assert!(
+        found.contains("/agent/search.csv?q="),
+        "the hits can be downloaded"
+    );
+    let res = reqwest::Client::new()
+        .get(format!("{}/agent/search.csv?q=bkash+pin", t.base))
+        .header("cookie", &desk.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let csv = res.text().await.unwrap();
+    assert!(csv.starts_with('\u{FEFF}') && csv.contains(&n), "{csv}");
     let (_, html, _) = desk.get("/agent/search?q=%FF", "en").await;
     assert!(html.contains("cannot be searched"), "{html}");
 }
