@@ -212,6 +212,51 @@ impl App {
             .map(|u| (u, s)))
     }
 
+    /// Change a staff member's role, or disable (or re-enable) the account; disabling ends
+    /// their sessions at once. Admins only, and never on their own account, so that an
+    /// admin cannot lock everyone out by mistake. Audited on the member's chain.
+    pub async fn update_staff(
+        &self,
+        id: UserId,
+        role: Role,
+        disabled: bool,
+        caller: Caller,
+    ) -> Result<User, AppError> {
+        if !caller.role.is_some_and(|r| r.can(Permission::Administer)) {
+            return Err(AppError::Forbidden("manage staff"));
+        }
+        if caller.actor == Actor::User(id) {
+            return Err(AppError::Forbidden(
+                "change your own role or disable yourself",
+            ));
+        }
+        let before = self
+            .store
+            .user(id)
+            .await?
+            .ok_or_else(|| AppError::UnknownUser(id.0.to_string()))?;
+        let event = EventDraft {
+            subject: String::new(), // the store names it user:<id>
+            at: self.now(),
+            actor: caller.actor.to_string(),
+            action: "user.updated".into(),
+            before: serde_json::json!({ "role": before.role, "disabled": before.disabled })
+                .to_string(),
+            after: serde_json::json!({ "role": role, "disabled": disabled }).to_string(),
+        };
+        match self.store.update_user(id, role, disabled, event).await {
+            Ok(()) => {}
+            Err(StoreError::NotFound) => return Err(AppError::UnknownUser(id.0.to_string())),
+            Err(e) => return Err(e.into()),
+        }
+        tracing::info!(user = id.0, role = %role, disabled, "staff member updated");
+        Ok(User {
+            role,
+            disabled,
+            ..before
+        })
+    }
+
     pub async fn logout(&self, token: &str) -> Result<(), AppError> {
         Ok(self.store.delete_session(&self.token_hash(token)).await?)
     }

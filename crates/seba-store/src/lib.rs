@@ -183,6 +183,16 @@ pub trait DirectoryStore: Send + Sync {
         user: NewUser,
         event: seba_core::audit::EventDraft,
     ) -> Result<UserId>;
+    /// Change a staff member's role and whether the account is disabled, with its audit
+    /// event (on the chain `user:<id>`), in one transaction; disabling also ends the
+    /// member's sessions. `NotFound` if there is no such user.
+    async fn update_user(
+        &self,
+        id: UserId,
+        role: seba_core::staff::Role,
+        disabled: bool,
+        event: seba_core::audit::EventDraft,
+    ) -> Result<()>;
     async fn user_by_name(&self, username: &str) -> Result<Option<User>>;
     async fn user(&self, id: UserId) -> Result<Option<User>>;
     async fn users(&self) -> Result<Vec<User>>;

@@ -2527,6 +2527,100 @@ async fn users_and_logins(store: Arc<dyn Store>) {
     assert_eq!((u.failed_logins, u.locked_until), (0, None));
 }
 
+/// A role change and a disabled account: written with their audit event, and disabling
+/// ends the member's sessions.
+async fn staff_updates(store: Arc<dyn Store>) {
+    let uid = store
+        .create_user(new_user("nasrin"), event("ignored", at(0), "user.created"))
+        .await
+        .unwrap();
+    let other = store
+        .create_user(new_user("karim"), event("ignored", at(0), "user.created"))
+        .await
+        .unwrap();
+    for (user, hash) in [(uid, "c"), (other, "d")] {
+        store
+            .create_session(Session {
+                token_hash: hash.repeat(64),
+                user_id: user,
+                csrf_token: "csrf".into(),
+                created_at: at(0),
+                expires_at: at(3600),
+            })
+            .await
+            .unwrap();
+    }
+    store
+        .update_user(
+            uid,
+            Role::Admin,
+            false,
+            event("ignored", at(5), "user.updated"),
+        )
+        .await
+        .unwrap();
+    let u = store.user(uid).await.unwrap().unwrap();
+    assert_eq!((u.role, u.disabled), (Role::Admin, false));
+    assert!(
+        store
+            .session(&"c".repeat(64), at(10))
+            .await
+            .unwrap()
+            .is_some(),
+        "a role change keeps the session"
+    );
+    store
+        .update_user(
+            uid,
+            Role::Agent,
+            true,
+            event("ignored", at(6), "user.updated"),
+        )
+        .await
+        .unwrap();
+    let u = store.user(uid).await.unwrap().unwrap();
+    assert_eq!((u.role, u.disabled), (Role::Agent, true));
+    assert!(
+        store
+            .session(&"c".repeat(64), at(10))
+            .await
+            .unwrap()
+            .is_none(),
+        "disabling ends the sessions"
+    );
+    assert!(
+        store
+            .session(&"d".repeat(64), at(10))
+            .await
+            .unwrap()
+            .is_some(),
+        "only that member's"
+    );
+    let events = store
+        .audit_events(&format!("user:{}", uid.0))
+        .await
+        .unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["user.created", "user.updated", "user.updated"]
+    );
+    verify_chain(&format!("user:{}", uid.0), &events);
+    let missing = store
+        .update_user(
+            UserId(999_999),
+            Role::Agent,
+            true,
+            event("ignored", at(7), "user.updated"),
+        )
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+    assert_eq!(
+        store.audit_events("user:999999").await.unwrap().len(),
+        0,
+        "nothing written for a missing user"
+    );
+}
+
 async fn sessions_and_tokens(store: Arc<dyn Store>) {
     let uid = store
         .create_user(new_user("rahim"), event("ignored", at(0), "user.created"))
@@ -3415,6 +3509,7 @@ conformance! {
         postgres_list_cases_filters_are_literal;
     list_cases_sla_buckets => sqlite_list_cases_sla_buckets, postgres_list_cases_sla_buckets;
     at_risk_by_deadline_with_a_long_backlog => sqlite_at_risk_by_deadline_with_a_long_backlog, postgres_at_risk_by_deadline_with_a_long_backlog;
+    staff_updates => sqlite_staff_updates, postgres_staff_updates;
     list_cases_keyset_pagination => sqlite_list_cases_keyset_pagination, postgres_list_cases_keyset_pagination;
     audit_chains_and_pages => sqlite_audit_chains_and_pages, postgres_audit_chains_and_pages;
     idempotent_commits => sqlite_idempotent_commits, postgres_idempotent_commits;

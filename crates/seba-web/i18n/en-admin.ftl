@@ -122,3 +122,6 @@ age-10d_45d = 10–45 days
 age-gt_45d = Over 45 days
 admin-faq-about = Help articles for customers, in Bengali and English
 admin-canned-about = Agents' reply templates, filled with the customer's name and case number
+admin-staff-change = Change role or state
+admin-staff-not-self = You cannot change your own role or disable your own account; ask another admin.
+admin-staff-unknown = No such staff member.

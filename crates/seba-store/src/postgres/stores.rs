@@ -1071,6 +1071,41 @@ impl DirectoryStore for PgStore {
         .await
     }
 
+    async fn update_user(
+        &self,
+        id: UserId,
+        role: seba_core::staff::Role,
+        disabled: bool,
+        event: EventDraft,
+    ) -> Result<()> {
+        self.in_tx(move |tx| {
+            Box::pin(async move {
+                let changed = tx
+                    .execute(
+                        "UPDATE users SET role = $1, disabled = $2 WHERE id = $3",
+                        &[&role.as_str(), &disabled, &id.0],
+                    )
+                    .await?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                if disabled {
+                    tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&id.0])
+                        .await?;
+                }
+                let event = EventDraft {
+                    subject: format!("user:{}", id.0),
+                    ..event
+                };
+                // The UPDATE above holds the user's row, which keeps other appenders to
+                // this chain waiting.
+                append_event(tx, event, Chain::Locked, &mut Default::default()).await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
     async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
         let client = self.pool.get().await?;
         let stmt = client

@@ -758,6 +758,36 @@ impl DirectoryStore for SqliteStore {
         .await
     }
 
+    async fn update_user(
+        &self,
+        id: UserId,
+        role: seba_core::staff::Role,
+        disabled: bool,
+        event: EventDraft,
+    ) -> Result<()> {
+        self.write(move |c| {
+            let changed = c.execute(
+                "UPDATE users SET role = ?1, disabled = ?2 WHERE id = ?3",
+                params![role.as_str(), disabled, id.0],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound);
+            }
+            if disabled {
+                c.execute("DELETE FROM sessions WHERE user_id = ?1", [id.0])?;
+            }
+            append_event(
+                c,
+                EventDraft {
+                    subject: format!("user:{}", id.0),
+                    ..event
+                },
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
         let name = username.to_string();
         self.read(move |c| {

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::common::{DeskSession, PASSWORD, StaffUser, TestApp};
+use crate::common::{PASSWORD, StaffUser, TestApp, no_redirects};
 
 both_engines! {
     an_admin_changes_settings_through_the_forms =>
@@ -21,6 +21,9 @@ both_engines! {
     only_admins_and_for_two_pages_supervisors_get_in =>
         sqlite_only_admins_and_for_two_pages_supervisors_get_in,
         postgres_only_admins_and_for_two_pages_supervisors_get_in;
+    an_admin_changes_roles_and_disables_accounts =>
+        sqlite_an_admin_changes_roles_and_disables_accounts,
+        postgres_an_admin_changes_roles_and_disables_accounts;
 }
 
 sqlite_only! {
@@ -81,6 +84,11 @@ fn good_forms() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
                 ("password", "a-long-enough-passphrase"),
             ],
         ),
+        // Make the first staff member (the admin) an agent, and disable them.
+        (
+            "/admin/staff/update",
+            vec![("id", "1"), ("role", "agent"), ("disabled", "1")],
+        ),
     ]
 }
 
@@ -96,43 +104,6 @@ async fn settings(t: &TestApp) -> Value {
         "holidays": holidays.expect(200),
         "users": users.expect(200),
     })
-}
-
-/// `POST path` as `desk` in `lang` (the language comes from the browser, as on any page).
-async fn post_in(
-    desk: &DeskSession,
-    lang: &str,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String, String) {
-    let mut all = fields.to_vec();
-    if !fields.iter().any(|(k, _)| *k == "csrf") {
-        all.push(("csrf", desk.csrf.as_str()));
-    }
-    let res = no_redirects()
-        .post(format!("{}{path}", desk.base))
-        .header("cookie", &desk.cookie)
-        .header("accept-language", lang)
-        .form(&all)
-        .send()
-        .await
-        .expect("admin POST");
-    let status = res.status().as_u16();
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (status, location, res.text().await.expect("a body"))
-}
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("a client")
 }
 
 /// The items of a JSON array whose `key` is `value`.
@@ -501,7 +472,7 @@ async fn bad_input_is_explained_in_both_languages_and_changes_nothing(t: TestApp
     ];
     for (path, fields, bn, en) in &cases {
         for (lang, says) in [("bn", bn), ("en", en)] {
-            let (status, _, html) = post_in(&desk, lang, path, fields).await;
+            let (status, _, html) = desk.post_in(path, fields, lang).await;
             assert_eq!(status, 422, "{path} {fields:?} in {lang}: {html}");
             assert!(html.contains("role=\"alert\""), "{html}");
             assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{html}");
@@ -538,7 +509,7 @@ async fn forged_forms_change_nothing(t: TestApp) {
         for token in ["", "forged-forged-forged-forged"] {
             let mut fields = fields.clone();
             fields.push(("csrf", token));
-            let (status, _, html) = post_in(&desk, "en", path, &fields).await;
+            let (status, _, html) = desk.post_in(path, &fields, "en").await;
             assert_eq!(status, 403, "{path} with {token:?}: {html}");
             assert!(!html.contains('⟦'), "{html}");
         }
@@ -665,12 +636,7 @@ async fn admin_pages_in_both_languages(t: TestApp) {
     }
     for path in &paths {
         for lang in ["bn", "en"] {
-            let (status, html, headers) = desk.get(path, lang).await;
-            assert_eq!(status, 200, "{path} in {lang}");
-            assert!(
-                !html.contains('⟦'),
-                "a missing text on {path} in {lang}: {html}"
-            );
+            let (html, headers) = desk.page(path, lang).await;
             assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{path}");
             assert_eq!(
                 headers
@@ -692,4 +658,80 @@ async fn admin_pages_in_both_languages(t: TestApp) {
     );
     let (_, html, _) = desk.get("/admin/holidays?year=2026", "en").await;
     assert!(html.contains("2026-12-16"), "{html}");
+}
+
+async fn an_admin_changes_roles_and_disables_accounts(t: TestApp) {
+    let admin = t.desk_login(&t.admin).await;
+    let agent2 = t.desk_login(&t.agent2).await;
+    let (status, _, _) = agent2.get("/supervisor", "en").await;
+    assert_eq!(status, 403, "an agent to begin with");
+
+    // Promote: the change applies to the live session at its next page.
+    let id = t.agent2.id.0.to_string();
+    let (status, location, _) = admin
+        .post(
+            "/admin/staff/update",
+            &[("id", &id), ("role", "supervisor")],
+        )
+        .await;
+    assert_eq!(status, 303, "{location}");
+    let (status, _, _) = agent2.get("/supervisor", "en").await;
+    assert_eq!(status, 200, "a supervisor now");
+
+    // Disable: the session ends at once, and the password no longer logs in.
+    let (status, _, _) = admin
+        .post(
+            "/admin/staff/update",
+            &[("id", &id), ("role", "supervisor"), ("disabled", "1")],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (status, _, _) = agent2.get("/agent", "en").await;
+    assert_eq!(status, 303, "logged out");
+    let (_, html, _) = admin.get("/admin/staff", "en").await;
+    assert!(html.contains("Disabled"), "{html}");
+    let login = t
+        .http
+        .post(format!("{}/api/v1/auth/login", t.base))
+        .json(&serde_json::json!({ "username": t.agent2.username, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        login.status().as_u16(),
+        401,
+        "a disabled account cannot log in"
+    );
+    let events = t.audit_events(&format!("user:{id}")).await;
+    let updates = events.iter().filter(|e| e.action == "user.updated").count();
+    assert_eq!(updates, 2, "both changes audited");
+
+    // No admin demotes or disables themselves, even with a crafted form.
+    let (_, page, _) = admin.get("/admin/staff", "en").await;
+    let own = format!("name=\"id\" value=\"{}\"", t.admin.id.0);
+    assert!(!page.contains(&own), "no form on one's own row");
+    let me = t.admin.id.0.to_string();
+    let (status, _, body) = admin
+        .post_in(
+            "/admin/staff/update",
+            &[("id", me.as_str()), ("role", "agent"), ("disabled", "1")],
+            "en",
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("cannot change your own role"), "{body}");
+    let (status, _, _) = admin.get("/admin/staff", "en").await;
+    assert_eq!(status, 200, "still an admin");
+    // An unknown member or role.
+    let (status, _, body) = admin
+        .post(
+            "/admin/staff/update",
+            &[("id", "999999"), ("role", "agent")],
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, _, _) = admin
+        .post("/admin/staff/update", &[("id", &id), ("role", "overlord")])
+        .await;
+    assert_eq!(status, 422);
 }

@@ -21,6 +21,7 @@ use seba_app::cases::Caller;
 use seba_app::random::SeededRandom;
 use seba_app::settings::Secret;
 use seba_app::{App, AppSettings};
+use seba_core::audit::AuditEvent;
 use seba_core::clock::ManualClock;
 use seba_core::ids::{CaseId, CaseNumber, UserId};
 use seba_core::staff::Role;
@@ -531,6 +532,11 @@ impl TestApp {
             .id()
     }
 
+    /// The audit trail of `subject` (`case:17`, `article:reset-pin`), oldest first.
+    pub async fn audit_events(&self, subject: &str) -> Vec<AuditEvent> {
+        self.app.store.audit_events(subject).await.expect("audit")
+    }
+
     // -----------------------------------------------------------------------------------
     // The change feed
     // -----------------------------------------------------------------------------------
@@ -691,6 +697,51 @@ pub struct DeskSession {
     client: Client,
 }
 
+/// A client that does not follow redirects, so a test sees each 303 and where it points.
+pub fn no_redirects() -> Client {
+    Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("a client")
+}
+
+/// A response header as text; empty when it is missing.
+pub fn header_text(headers: &HeaderMap, name: &str) -> String {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Send `rb` as a browser sends a form: the page's token added as `csrf` unless the fields
+/// carry one. Status, where it redirects (empty if nowhere), and the body.
+pub async fn submit_form<V: AsRef<str>>(
+    rb: RequestBuilder,
+    csrf: &str,
+    fields: &[(&str, V)],
+) -> (u16, String, String) {
+    let mut all: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    if !all.iter().any(|(k, _)| *k == "csrf") {
+        all.push(("csrf", csrf));
+    }
+    let res = rb.form(&all).send().await.expect("a form POST");
+    let status = res.status().as_u16();
+    let location = header_text(res.headers(), "location");
+    (status, location, res.text().await.expect("a body"))
+}
+
+/// Open a page with a form as a browser does: its form cookie and anti-forgery token.
+pub async fn form_cookie_and_token(client: &Client, url: &str) -> (String, String) {
+    let res = client.get(url).send().await.expect("a form page");
+    assert_eq!(res.status().as_u16(), 200, "{url}");
+    let cookie = cookie_pair(&res, "seba_form").expect("the form cookie");
+    let html = res.text().await.expect("a form page's html");
+    (cookie, hidden_field(&html, "csrf"))
+}
+
 /// A form's hidden field from a page.
 pub fn hidden_field(html: &str, name: &str) -> String {
     html.split(&format!("name=\"{name}\" value=\""))
@@ -714,28 +765,17 @@ impl TestApp {
     /// Log `who` in through `GET`/`POST /agent/login`, then read the session's form token
     /// off the inbox.
     pub async fn desk_login(&self, who: &StaffUser) -> DeskSession {
-        let client = Client::builder()
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("a client");
+        let client = no_redirects();
+        let login = format!("{}/agent/login", self.base);
+        let (form_cookie, csrf) = form_cookie_and_token(&client, &login).await;
         let res = client
-            .get(format!("{}/agent/login", self.base))
-            .send()
-            .await
-            .expect("login page");
-        assert_eq!(res.status().as_u16(), 200);
-        let form_cookie = cookie_pair(&res, "seba_form").expect("the form cookie");
-        let html = res.text().await.expect("login html");
-        let res = client
-            .post(format!("{}/agent/login", self.base))
+            .post(&login)
             .header("cookie", &form_cookie)
             .form(&[
                 ("username", who.username),
                 ("password", PASSWORD),
                 ("next", "/agent"),
-                ("csrf", hidden_field(&html, "csrf").as_str()),
+                ("csrf", csrf.as_str()),
             ])
             .send()
             .await
@@ -776,27 +816,38 @@ impl DeskSession {
         (status, res.text().await.expect("desk body"), headers)
     }
 
-    /// `POST path` with form fields (the session's token added as `csrf` unless given).
+    /// `GET path` in `lang`, a page that must be there in full: 200, and no text missing
+    /// (a missing Fluent key shows as `⟦key⟧`). Its body and headers.
+    pub async fn page(&self, path: &str, lang: &str) -> (String, HeaderMap) {
+        let (status, html, headers) = self.get(path, lang).await;
+        assert_eq!(status, 200, "{path} in {lang}: {html}");
+        assert!(
+            !html.contains('⟦'),
+            "a missing text on {path} in {lang}: {html}"
+        );
+        (html, headers)
+    }
+
+    /// `POST path` with form fields (the session's token added as `csrf` unless given):
+    /// status, location and body.
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-        let mut all: Vec<(&str, &str)> = fields.to_vec();
-        if !fields.iter().any(|(k, _)| *k == "csrf") {
-            all.push(("csrf", self.csrf.as_str()));
-        }
-        let res = self
-            .client
+        submit_form(self.form_post(path), &self.csrf, fields).await
+    }
+
+    /// `POST path` as `post` does, with the page language asked for, as a browser asks.
+    pub async fn post_in<V: AsRef<str>>(
+        &self,
+        path: &str,
+        fields: &[(&str, V)],
+        lang: &str,
+    ) -> (u16, String, String) {
+        let rb = self.form_post(path).header("accept-language", lang);
+        submit_form(rb, &self.csrf, fields).await
+    }
+
+    fn form_post(&self, path: &str) -> RequestBuilder {
+        self.client
             .post(format!("{}{path}", self.base))
             .header("cookie", &self.cookie)
-            .form(&all)
-            .send()
-            .await
-            .expect("desk POST");
-        let status = res.status().as_u16();
-        let location = res
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        (status, location, res.text().await.expect("desk body"))
     }
 }

@@ -3,14 +3,17 @@
 //! the satisfaction rating under a resolved case, and who else is on a case page.
 
 use reqwest::Method;
-use reqwest::header::HeaderMap;
 
 use seba_core::bilingual::Explain;
 use seba_core::case::{InputError, UnknownCode};
 use seba_core::text::bengali_digits;
+use seba_store::{Article, Canned};
 use seba_web::pages::{Lang, t_args};
 
-use crate::common::{DeskSession, TestApp, case_body, cookie_pair, hidden_field, number};
+use crate::common::{
+    DeskSession, TestApp, case_body, cookie_pair, form_cookie_and_token, header_text, hidden_field,
+    no_redirects, number, submit_form,
+};
 
 both_engines! {
     admins_edit_the_faq_customers_read => sqlite_admins_edit_the_faq_customers_read, postgres_admins_edit_the_faq_customers_read;
@@ -26,14 +29,6 @@ sqlite_only! {
 
 // ---------------------------------------------------------------------------------------
 // Reading pages
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("a client")
-}
 
 /// Text as maud writes it into HTML.
 fn escaped(s: &str) -> String {
@@ -208,34 +203,11 @@ async fn the_faq_lists_and_finds_the_seeded_articles(t: TestApp) {
 // ---------------------------------------------------------------------------------------
 // 2. The editors
 
-/// `POST path` as `desk` in `lang` (the session's form token added unless given).
-async fn desk_post(
-    desk: &DeskSession,
-    path: &str,
-    fields: &[(&str, String)],
-    lang: &str,
-) -> (u16, String, String) {
-    let mut all: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    if !fields.iter().any(|(k, _)| *k == "csrf") {
-        all.push(("csrf", desk.csrf.as_str()));
-    }
-    let res = no_redirects()
-        .post(format!("{}{path}", desk.base))
-        .header("cookie", &desk.cookie)
-        .header("accept-language", lang)
-        .form(&all)
-        .send()
-        .await
-        .expect("desk POST");
-    let status = res.status().as_u16();
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (status, location, res.text().await.expect("desk body"))
-}
+/// The editors' forms and their delete buttons.
+const FAQ: &str = "/admin/faq";
+const FAQ_DELETE: &str = "/admin/faq/delete";
+const CANNED: &str = "/admin/canned";
+const CANNED_DELETE: &str = "/admin/canned/delete";
 
 /// An article's editor fields; `published` is a checkbox, sent only when ticked.
 fn article_form(
@@ -264,6 +236,22 @@ fn article_form(
     f
 }
 
+/// An article as stored, if it is.
+async fn stored(t: &TestApp, slug: &str) -> Option<Article> {
+    t.app.article(slug).await.expect("read")
+}
+
+/// A canned response as stored, if it is.
+async fn stored_canned(t: &TestApp, code: &str) -> Option<Canned> {
+    t.app.canned_one(code).await.expect("read")
+}
+
+/// The slugs a FAQ search lists first to last, and its page.
+async fn search(t: &TestApp, q: &str, lang: &str) -> (Vec<String>, String) {
+    let (_, html) = public_get(t, "/help", &[("q", q)], lang).await;
+    (listed(&html), html)
+}
+
 async fn admins_edit_the_faq_customers_read(t: TestApp) {
     let admin = t.desk_login(&t.admin).await;
     let slug = "mobile-recharge";
@@ -279,16 +267,11 @@ async fn admins_edit_the_faq_customers_read(t: TestApp) {
     // Created and published: on the admin list and the customers' FAQ, found by its words.
     let body_en =
         "Recharge airtime with a kangaroo voucher.\n\nTell us if the card was charged twice.";
-    let (status, location, body) = desk_post(
-        &admin,
-        "/admin/faq",
-        &article_form(slug, "", "Mobile recharge", body_en, true),
-        "en",
-    )
-    .await;
+    let form = article_form(slug, "", "Mobile recharge", body_en, true);
+    let (status, location, body) = admin.post_in(FAQ, &form, "en").await;
     assert_eq!(status, 303, "{body}");
     assert_eq!(location, "/admin/faq?saved=1");
-    let a = t.app.article(slug).await.expect("read").expect("saved");
+    let a = stored(&t, slug).await.expect("saved");
     assert_eq!((a.version, a.position, a.published), (1, 5, true));
     assert_eq!(
         a.body_bn,
@@ -313,17 +296,13 @@ async fn admins_edit_the_faq_customers_read(t: TestApp) {
     assert!(page.contains("<p>কার্ডের টাকা কাটা গেলে জানান।</p>"), "{page}");
     for (q, code) in [("kangaroo", "en"), ("kangaroo", "bn"), ("ডায়াল রিচার্জ", "bn")]
     {
-        let (_, found) = public_get(&t, "/help", &[("q", q)], code).await;
-        assert_eq!(
-            listed(&found).first().map(String::as_str),
-            Some(slug),
-            "{q}: {found}"
-        );
+        let (found, html) = search(&t, q, code).await;
+        assert_eq!(found.first().map(String::as_str), Some(slug), "{q}: {html}");
     }
     // One answer, in words each language gets right.
-    let (_, found) = public_get(&t, "/help", &[("q", "kangaroo")], "en").await;
+    let (_, found) = search(&t, "kangaroo", "en").await;
     assert!(found.contains("<p>1 answer found</p>"), "{found}");
-    let (_, found) = public_get(&t, "/help", &[("q", "kangaroo")], "bn").await;
+    let (_, found) = search(&t, "kangaroo", "bn").await;
     assert!(found.contains("<p>১টি উত্তর পাওয়া গেছে</p>"), "{found}");
 
     // Unpublished: gone from the FAQ, its page and its search, but kept for the admins.
@@ -333,73 +312,45 @@ async fn admins_edit_the_faq_customers_read(t: TestApp) {
     let v1 = hidden_field(&edit, "version");
     assert_eq!(v1, "1");
     assert!(edit.contains("checked"), "published is ticked: {edit}");
-    let (status, _, body) = desk_post(
-        &admin,
-        "/admin/faq",
-        &article_form(slug, &v1, "Mobile recharge", body_en, false),
-        "en",
-    )
-    .await;
+    let form = article_form(slug, &v1, "Mobile recharge", body_en, false);
+    let (status, _, body) = admin.post_in(FAQ, &form, "en").await;
     assert_eq!(status, 303, "{body}");
-    let a = t.app.article(slug).await.expect("read").expect("kept");
+    let a = stored(&t, slug).await.expect("kept");
     assert_eq!((a.version, a.published), (2, false));
     let (_, faq) = public_get(&t, "/help", &[], "bn").await;
     assert!(!listed(&faq).contains(&slug.to_string()), "{faq}");
     let (status, _) = public_get(&t, &format!("/help/{slug}"), &[], "en").await;
     assert_eq!(status, 404);
-    let (_, found) = public_get(&t, "/help", &[("q", "kangaroo")], "en").await;
-    assert!(listed(&found).is_empty(), "{found}");
-    let (_, list, _) = admin.get("/admin/faq", "en").await;
+    let (found, html) = search(&t, "kangaroo", "en").await;
+    assert!(found.is_empty(), "{html}");
+    let (_, list, _) = admin.get(FAQ, "en").await;
     assert!(
         list.contains(&format!("/admin/faq/edit?slug={slug}")),
         "still listed for admins"
     );
 
     // A save drawn from version 1 after version 2: refused, nothing changed.
-    let (status, _, body) = desk_post(
-        &admin,
-        "/admin/faq",
-        &article_form(slug, &v1, "Overwritten title", body_en, true),
-        "en",
-    )
-    .await;
+    let form = article_form(slug, &v1, "Overwritten title", body_en, true);
+    let (status, _, body) = admin.post_in(FAQ, &form, "en").await;
     assert_eq!(status, 409, "{body}");
     assert!(body.contains(&text(Lang::En, "content-stale")), "{body}");
     assert!(body.contains("Overwritten title"), "what was typed is kept");
-    let a = t.app.article(slug).await.expect("read").expect("kept");
+    let a = stored(&t, slug).await.expect("kept");
     assert_eq!(
         (a.version, a.published, a.title_en.as_str()),
         (2, false, "Mobile recharge")
     );
 
     // Published again from the current version, given in Bengali digits.
-    let (status, _, body) = desk_post(
-        &admin,
-        "/admin/faq",
-        &article_form(slug, "২", "Mobile recharge", body_en, true),
-        "bn",
-    )
-    .await;
+    let form = article_form(slug, "২", "Mobile recharge", body_en, true);
+    let (status, _, body) = admin.post_in(FAQ, &form, "bn").await;
     assert_eq!(status, 303, "{body}");
-    assert_eq!(
-        t.app
-            .article(slug)
-            .await
-            .expect("read")
-            .expect("kept")
-            .version,
-        3
-    );
+    assert_eq!(stored(&t, slug).await.map(|a| a.version), Some(3));
 
     // A slug that cannot be an address: refused in the admin's language, nothing saved.
+    let form = article_form("Hello World!", "", "Greeting", "Hello there.", true);
     for code in ["bn", "en"] {
-        let (status, _, body) = desk_post(
-            &admin,
-            "/admin/faq",
-            &article_form("Hello World!", "", "Greeting", "Hello there.", true),
-            code,
-        )
-        .await;
+        let (status, _, body) = admin.post_in(FAQ, &form, code).await;
         assert_eq!(status, 422, "{body}");
         let why = InputError::Code(UnknownCode {
             kind: "slug",
@@ -415,70 +366,39 @@ async fn admins_edit_the_faq_customers_read(t: TestApp) {
         );
         assert!(body.contains(&format!("<html lang=\"{code}\">")));
     }
-    assert!(t.app.article("hello-world").await.expect("read").is_none());
+    assert!(stored(&t, "hello-world").await.is_none());
     assert_eq!(
         t.app.articles(false).await.expect("articles").len(),
         before + 1
     );
 
     // A new article at a taken slug: refused, the old one untouched.
-    let (status, _, body) = desk_post(
-        &admin,
-        "/admin/faq",
-        &article_form(slug, "", "Taken", "Another text.", true),
-        "en",
-    )
-    .await;
+    let form = article_form(slug, "", "Taken", "Another text.", true);
+    let (status, _, body) = admin.post_in(FAQ, &form, "en").await;
     assert_eq!(status, 409, "{body}");
     assert!(body.contains(&text(Lang::En, "content-exists")), "{body}");
-    let a = t.app.article(slug).await.expect("read").expect("kept");
+    let a = stored(&t, slug).await.expect("kept");
     assert_eq!((a.version, a.title_en.as_str()), (3, "Mobile recharge"));
 
     // A forged form: refused, nothing saved.
     let mut forged = article_form("forged-article", "", "Forged", "Forged text.", true);
     forged.push(("csrf", "forged-token-0000000000000000".to_string()));
-    let (status, _, _) = desk_post(&admin, "/admin/faq", &forged, "en").await;
+    let (status, _, _) = admin.post_in(FAQ, &forged, "en").await;
     assert_eq!(status, 403);
-    assert!(
-        t.app
-            .article("forged-article")
-            .await
-            .expect("read")
-            .is_none()
-    );
-    let (status, _, _) = desk_post(
-        &admin,
-        "/admin/faq/delete",
-        &[("key", slug.to_string()), ("csrf", String::new())],
-        "en",
-    )
-    .await;
+    assert!(stored(&t, "forged-article").await.is_none());
+    let forged = [("key", slug), ("csrf", "")];
+    let (status, _, _) = admin.post_in(FAQ_DELETE, &forged, "en").await;
     assert_eq!(status, 403);
-    assert!(
-        t.app.article(slug).await.expect("read").is_some(),
-        "not deleted"
-    );
+    assert!(stored(&t, slug).await.is_some(), "not deleted");
 
     // Deleted: gone everywhere; a second delete finds nothing.
-    let (status, location, body) = desk_post(
-        &admin,
-        "/admin/faq/delete",
-        &[("key", slug.to_string())],
-        "en",
-    )
-    .await;
+    let (status, location, body) = admin.post_in(FAQ_DELETE, &[("key", slug)], "en").await;
     assert_eq!(status, 303, "{body}");
     assert_eq!(location, "/admin/faq?saved=1");
-    assert!(t.app.article(slug).await.expect("read").is_none());
+    assert!(stored(&t, slug).await.is_none());
     let (status, _) = public_get(&t, &format!("/help/{slug}"), &[], "bn").await;
     assert_eq!(status, 404);
-    let (status, _, _) = desk_post(
-        &admin,
-        "/admin/faq/delete",
-        &[("key", slug.to_string())],
-        "en",
-    )
-    .await;
+    let (status, _, _) = admin.post_in(FAQ_DELETE, &[("key", slug)], "en").await;
     assert_eq!(status, 404);
     let (status, _, _) = admin
         .get(&format!("/admin/faq/edit?slug={slug}"), "en")
@@ -486,45 +406,22 @@ async fn admins_edit_the_faq_customers_read(t: TestApp) {
     assert_eq!(status, 404);
 
     // The slug reused for a different text: the search reads the new text, not the old.
-    let (status, _, body) = desk_post(
-        &admin,
-        "/admin/faq",
-        &article_form(
-            slug,
-            "",
-            "Mobile recharge",
-            "Recharge airtime with a walrus card.",
-            true,
-        ),
-        "en",
-    )
-    .await;
+    let walrus = "Recharge airtime with a walrus card.";
+    let form = article_form(slug, "", "Mobile recharge", walrus, true);
+    let (status, _, body) = admin.post_in(FAQ, &form, "en").await;
     assert_eq!(status, 303, "{body}");
+    assert_eq!(stored(&t, slug).await.map(|a| a.version), Some(1));
+    let (found, html) = search(&t, "walrus", "en").await;
     assert_eq!(
-        t.app
-            .article(slug)
-            .await
-            .expect("read")
-            .expect("saved")
-            .version,
-        1
-    );
-    let (_, found) = public_get(&t, "/help", &[("q", "walrus")], "en").await;
-    assert_eq!(
-        listed(&found).first().map(String::as_str),
+        found.first().map(String::as_str),
         Some(slug),
-        "the new text is searched: {found}"
+        "the new text is searched: {html}"
     );
-    let (_, found) = public_get(&t, "/help", &[("q", "kangaroo")], "en").await;
-    assert!(listed(&found).is_empty(), "the old text is not: {found}");
+    let (found, html) = search(&t, "kangaroo", "en").await;
+    assert!(found.is_empty(), "the old text is not: {html}");
 
     // Every change is on the article's audit chain, by the admin.
-    let events = t
-        .app
-        .store
-        .audit_events(&format!("article:{slug}"))
-        .await
-        .expect("audit");
+    let events = t.audit_events(&format!("article:{slug}")).await;
     assert_eq!(
         events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
         [
@@ -540,27 +437,18 @@ async fn admins_edit_the_faq_customers_read(t: TestApp) {
 
 async fn the_editors_are_for_admins_only(t: TestApp) {
     let editors = [
-        "/admin/faq",
+        FAQ,
         "/admin/faq/edit",
         "/admin/faq/edit?slug=reset-pin",
-        "/admin/canned",
+        CANNED,
         "/admin/canned/edit",
         "/admin/canned/edit?code=ack",
     ];
     let admin = t.desk_login(&t.admin).await;
     for path in editors {
-        let (status, html, _) = admin.get(path, "bn").await;
-        assert_eq!(status, 200, "{path}: {html}");
-        assert!(
-            !html.contains('⟦'),
-            "{path}: a Fluent key is missing: {html}"
-        );
-        let (status, html, _) = admin.get(path, "en").await;
-        assert_eq!(status, 200, "{path}");
-        assert!(
-            !html.contains('⟦'),
-            "{path}: a Fluent key is missing: {html}"
-        );
+        for lang in ["bn", "en"] {
+            admin.page(path, lang).await;
+        }
     }
     let (_, html, _) = admin.get("/admin/canned/edit?code=ack", "en").await;
     assert!(
@@ -572,6 +460,16 @@ async fn the_editors_are_for_admins_only(t: TestApp) {
         .await;
     assert_eq!(status, 404);
 
+    let reset = stored(&t, "reset-pin").await.expect("seeded");
+    let article = article_form("agents-article", "", "By an agent", "Text.", true);
+    let overwrite = article_form("reset-pin", "1", "Overwritten", "Overwritten.", true);
+    let forms = [
+        (FAQ, article),
+        (FAQ, overwrite),
+        (FAQ_DELETE, vec![("key", "reset-pin".to_string())]),
+        (CANNED, canned_form("agents-canned", "", "লেখা", "Text")),
+        (CANNED_DELETE, vec![("key", "ack".to_string())]),
+    ];
     for who in [&t.agent, &t.supervisor, &t.auditor] {
         let desk = t.desk_login(who).await;
         for path in editors {
@@ -582,50 +480,14 @@ async fn the_editors_are_for_admins_only(t: TestApp) {
                 "{html}"
             );
         }
-        let article = article_form("agents-article", "", "By an agent", "Text.", true);
-        let canned: Vec<(&str, String)> = [
-            ("key", "agents-canned"),
-            ("title_bn", "এজেন্ট"),
-            ("title_en", "Agent"),
-            ("body_bn", "লেখা"),
-            ("body_en", "Text"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k, v.to_string()))
-        .collect();
-        let reset = t
-            .app
-            .article("reset-pin")
-            .await
-            .expect("read")
-            .expect("seeded");
-        let overwrite = article_form("reset-pin", "1", "Overwritten", "Overwritten.", true);
-        for (path, fields) in [
-            ("/admin/faq", &article),
-            ("/admin/faq", &overwrite),
-            ("/admin/faq/delete", &vec![("key", "reset-pin".to_string())]),
-            ("/admin/canned", &canned),
-            ("/admin/canned/delete", &vec![("key", "ack".to_string())]),
-        ] {
-            let (status, _, _) = desk_post(&desk, path, fields, "en").await;
+        for (path, fields) in &forms {
+            let (status, _, _) = desk.post_in(path, fields, "en").await;
             assert_eq!(status, 403, "{} POST {path}", who.username);
         }
-        assert!(
-            t.app
-                .article("agents-article")
-                .await
-                .expect("read")
-                .is_none()
-        );
-        assert_eq!(t.app.article("reset-pin").await.expect("read"), Some(reset));
-        assert!(
-            t.app
-                .canned_one("agents-canned")
-                .await
-                .expect("read")
-                .is_none()
-        );
-        assert!(t.app.canned_one("ack").await.expect("read").is_some());
+        assert!(stored(&t, "agents-article").await.is_none());
+        assert_eq!(stored(&t, "reset-pin").await, Some(reset.clone()));
+        assert!(stored_canned(&t, "agents-canned").await.is_none());
+        assert!(stored_canned(&t, "ack").await.is_some());
     }
 }
 
@@ -664,16 +526,11 @@ async fn canned_responses_fill_the_reply_box(t: TestApp) {
     let body_bn =
         "প্রিয় {customer_name}, আপনার কেস {case_number} আমরা দেখছি।\r\n\r\n— {agent_name} {unknown}";
     let body_en = "Dear {customer_name}, we are on case {case_number}.\n\n— {agent_name}";
-    let (status, location, body) = desk_post(
-        &admin,
-        "/admin/canned",
-        &canned_form(code, "", body_bn, body_en),
-        "en",
-    )
-    .await;
+    let form = canned_form(code, "", body_bn, body_en);
+    let (status, location, body) = admin.post_in(CANNED, &form, "en").await;
     assert_eq!(status, 303, "{body}");
     assert_eq!(location, "/admin/canned?saved=1");
-    let (_, list, _) = admin.get("/admin/canned", "en").await;
+    let (_, list, _) = admin.get(CANNED, "en").await;
     assert!(
         list.contains(&format!("/admin/canned/edit?code={code}")),
         "{list}"
@@ -719,48 +576,21 @@ async fn canned_responses_fill_the_reply_box(t: TestApp) {
         .await;
     let version = hidden_field(&edit, "version");
     assert_eq!(version, "1");
-    let (status, _, body) = desk_post(
-        &admin,
-        "/admin/canned",
-        &canned_form(
-            code,
-            &version,
-            body_bn,
-            "Hello {customer_name}, case {case_number}.",
-        ),
-        "en",
-    )
-    .await;
+    let hello = "Hello {customer_name}, case {case_number}.";
+    let form = canned_form(code, &version, body_bn, hello);
+    let (status, _, body) = admin.post_in(CANNED, &form, "en").await;
     assert_eq!(status, 303, "{body}");
     let (_, page, _) = agent.get(&format!("{path}?canned={code}"), "en").await;
     assert_eq!(reply_box(&page), format!("Hello রহিম উদ্দিন, case {n}."));
     // A stale save is refused.
-    let (status, _, _) = desk_post(
-        &admin,
-        "/admin/canned",
-        &canned_form(code, &version, body_bn, "Stale {customer_name}."),
-        "en",
-    )
-    .await;
+    let form = canned_form(code, &version, body_bn, "Stale {customer_name}.");
+    let (status, _, _) = admin.post_in(CANNED, &form, "en").await;
     assert_eq!(status, 409);
-    assert_eq!(
-        t.app
-            .canned_one(code)
-            .await
-            .expect("read")
-            .expect("kept")
-            .body_en,
-        "Hello {customer_name}, case {case_number}."
-    );
+    let kept = stored_canned(&t, code).await.expect("kept");
+    assert_eq!(kept.body_en, hello);
 
     // Deleted: no longer offered, and asking for it fills nothing.
-    let (status, _, _) = desk_post(
-        &admin,
-        "/admin/canned/delete",
-        &[("key", code.to_string())],
-        "en",
-    )
-    .await;
+    let (status, _, _) = admin.post_in(CANNED_DELETE, &[("key", code)], "en").await;
     assert_eq!(status, 303);
     let (_, page, _) = agent.get(&format!("{path}?canned={code}"), "en").await;
     assert!(!page.contains(&format!("option value=\"{code}\"")));
@@ -780,13 +610,7 @@ struct Tracker {
 /// Track `number` through `/track` and `/track/verify`, as a customer would.
 async fn track(t: &TestApp, number: &str, msisdn: &str) -> Tracker {
     let http = no_redirects();
-    let res = http
-        .get(format!("{}/track", t.base))
-        .send()
-        .await
-        .expect("/track");
-    let form = cookie_pair(&res, "seba_form").expect("the form cookie");
-    let csrf = hidden_field(&res.text().await.expect("html"), "csrf");
+    let (form, csrf) = form_cookie_and_token(&http, &format!("{}/track", t.base)).await;
     let res = http
         .post(format!("{}/track", t.base))
         .header("cookie", &form)
@@ -838,30 +662,12 @@ impl Tracker {
         fields: &[(&str, &str)],
         lang: &str,
     ) -> (u16, String, String) {
-        let mut all = fields.to_vec();
-        if !fields.iter().any(|(k, _)| *k == "csrf") {
-            all.push(("csrf", &self.csrf));
-        }
-        let res = no_redirects()
+        let rb = no_redirects()
             .post(format!("{}/track/rate", t.base))
             .header("cookie", &self.cookies)
-            .header("accept-language", lang)
-            .form(&all)
-            .send()
-            .await
-            .expect("POST /track/rate");
-        let status = res.status().as_u16();
-        let location = location_of(res.headers());
-        (status, location, res.text().await.expect("body"))
+            .header("accept-language", lang);
+        submit_form(rb, &self.csrf, fields).await
     }
-}
-
-fn location_of(headers: &HeaderMap) -> String {
-    headers
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
 }
 
 const RATE_FORM: &str = "action=\"/track/rate\"";
@@ -1036,12 +842,7 @@ async fn a_customer_rates_a_resolved_case_once(t: TestApp) {
     );
 
     // One audit event; the comment stays out of the audit trail.
-    let events = t
-        .app
-        .store
-        .audit_events(&format!("case:{id}"))
-        .await
-        .expect("audit");
+    let events = t.audit_events(&format!("case:{id}")).await;
     let rated: Vec<_> = events.iter().filter(|e| e.action == "case.rated").collect();
     assert_eq!(rated.len(), 1, "{events:#?}");
     assert_eq!(rated[0].actor, "customer");
@@ -1088,19 +889,9 @@ async fn presence(
     }
     let res = rb.send().await.expect("POST presence");
     let status = res.status().as_u16();
-    let kind = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let kind = header_text(res.headers(), "content-type");
     if status == 200 {
-        assert_eq!(
-            res.headers()
-                .get("cache-control")
-                .and_then(|v| v.to_str().ok()),
-            Some("no-store")
-        );
+        assert_eq!(header_text(res.headers(), "cache-control"), "no-store");
     }
     (status, kind, res.text().await.expect("body"))
 }
@@ -1112,20 +903,13 @@ async fn agents_see_who_else_is_on_a_case(t: TestApp) {
     let page_path = format!("/agent/cases/{}", number(&case));
     let rahima = t.desk_login(&t.agent).await; // রহিমা খাতুন
     let karim = t.desk_login(&t.agent2).await; // Karim Uddin
-    let viewing = |lang: Lang, name: &str| {
-        t_args(
-            lang,
-            "desk-presence-viewing",
-            &[("name", name.to_string().into())],
-        )
+    let says = |key: &'static str| {
+        move |lang: Lang, name: &str| t_args(lang, key, &[("name", name.to_string().into())])
     };
-    let replying = |lang: Lang, name: &str| {
-        t_args(
-            lang,
-            "desk-presence-replying",
-            &[("name", name.to_string().into())],
-        )
-    };
+    let (viewing, replying) = (
+        says("desk-presence-viewing"),
+        says("desk-presence-replying"),
+    );
 
     // Alone on the page: the line is there for the script, hidden and empty.
     let (status, page, _) = rahima.get(&page_path, "bn").await;
