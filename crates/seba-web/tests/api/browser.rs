@@ -33,8 +33,8 @@ fn ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
-/// chromedriver on a free port, and a headless Chromium session with scripts off.
-async fn browser() -> Option<(Driver, Client)> {
+/// chromedriver on a free port, and a headless Chromium session, with scripts on or off.
+async fn browser(scripts: bool) -> Option<(Driver, Client)> {
     if !std::path::Path::new(CHROMIUM).exists() || !std::path::Path::new(CHROMEDRIVER).exists() {
         assert!(
             !ci(),
@@ -61,7 +61,7 @@ async fn browser() -> Option<(Driver, Client)> {
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--window-size=360,800", "--lang=bn"],
             "prefs": {
-                "profile.managed_default_content_settings.javascript": 2,
+                "profile.managed_default_content_settings.javascript": if scripts { 1 } else { 2 },
                 "intl.accept_languages": "bn,en"
             }
         }
@@ -116,6 +116,15 @@ async fn click(c: &Client, at: Locator<'_>) {
         .unwrap_or_else(|e| panic!("clicking {at:?}: {e}"));
 }
 
+/// Press and release one key, as a person at the keyboard does.
+async fn press(c: &Client, key: char) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    c.perform_actions(keys).await.expect("pressing a key");
+}
+
 /// Wait (up to 10 s) until the browser is on `path`: a click returns when the click is
 /// done, not always when the next page has loaded.
 async fn wait_for_path(c: &Client, path: &str) {
@@ -157,7 +166,8 @@ async fn shoot(c: &Client, name: &str) {
 }
 
 async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
-    let Some((_driver, c)) = browser().await else {
+    // The customer's phone has scripts off: every customer page must work without them.
+    let Some((_driver, c)) = browser(false).await else {
         return;
     };
     // Home, in Bengali.
@@ -259,7 +269,8 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
 
     // An agent, in a browser of their own, logs in, finds the case, takes it, replies and
     // resolves it.
-    let Some((_agent_driver, a)) = browser().await else {
+    // The agent's desktop has them on: the desk's shortcuts and presence notice run.
+    let Some((_agent_driver, a)) = browser(true).await else {
         return;
     };
     a.goto(&format!("{}/agent", t.base)).await.expect("desk");
@@ -270,6 +281,20 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
     click(&a, Locator::Css("form[action='/agent/login'] button")).await;
     wait_for_path(&a, "/agent").await;
     shoot(&a, "08-desk-inbox").await;
+    // "/" jumps to the search box (the desk's script, with a real key press).
+    press(&a, '/').await;
+    let focused = a
+        .active_element()
+        .await
+        .expect("the focused element")
+        .attr("id")
+        .await
+        .expect("its id");
+    assert_eq!(
+        focused.as_deref(),
+        Some("q"),
+        "the / shortcut focuses search"
+    );
     // The index follows the outbox: search until the case shows up.
     let mut found = false;
     for _ in 0..50 {
@@ -327,7 +352,7 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
     c.close().await.expect("closing the session");
 
     // The supervisor's dashboard counts it, in charts drawn by the server.
-    let Some((_supervisor_driver, s)) = browser().await else {
+    let Some((_supervisor_driver, s)) = browser(false).await else {
         return;
     };
     s.goto(&format!("{}/supervisor", t.base))
