@@ -1,0 +1,12 @@
+//! Service points and where they are.
+//!
+//! - [`hours`]: opening hours written in OpenStreetMap's `opening_hours` syntax, evaluated
+//!   in Asia/Dhaka with seba's holiday list as `PH`: open now, closes at, next opening,
+//!   and a sentence in Bengali and English;
+//! - [`nearest`]: an in-memory spatial index of points, answering "the k nearest" by exact
+//!   great-circle distance.
+//!
+//! Everything here is pure: time comes in as an argument, data as values.
+
+pub mod hours;
+pub mod nearest;
