@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod feedback;
 pub mod knowledge;
+pub mod points;
 pub mod presence;
 pub mod random;
 pub mod reports;

@@ -421,6 +421,18 @@ pub(crate) fn tags_from(json: &str) -> Result<Vec<String>> {
 
 pub(crate) const ARTICLE_COLUMNS: &str = "slug, title_bn, title_en, body_bn, body_en, tags, published, position, updated_at, updated_by, version";
 
+pub(crate) const POINT_COLUMNS: &str = "id, kind, name_bn, name_en, address_bn, address_en, division, district, upazila, lat, lon, phone, services, hours, notice_bn, notice_en, active_from, active_to, closed, updated_at, updated_by, version";
+
+/// A point's date as stored: `YYYY-MM-DD` text on both engines.
+pub(crate) fn date_text(d: Option<jiff::civil::Date>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+pub(crate) fn date_from(s: Option<String>) -> Result<Option<jiff::civil::Date>> {
+    s.map(|s| parse::<jiff::civil::Date>("date", &s))
+        .transpose()
+}
+
 pub(crate) const CANNED_COLUMNS: &str =
     "code, title_bn, title_en, body_bn, body_en, updated_at, version";
 

@@ -8,7 +8,7 @@
 //! Every write that changes a case goes through [`CaseStore::commit`]: the case row, its
 //! messages, its audit events, its outbox rows and the idempotency record land in one
 //! transaction or not at all. Records kept beside the cases that must be audited (ratings,
-//! help articles, canned responses) ride along in the same transaction as [`SideWrite`]s
+//! help articles, canned responses, service points) ride along in the same transaction as [`SideWrite`]s
 //! through [`CaseStore::commit_with`].
 
 pub mod model;
@@ -245,6 +245,18 @@ pub trait KnowledgeStore: Send + Sync {
     async fn canned_one(&self, code: &str) -> Result<Option<Canned>>;
 }
 
+/// Service points (centres, agent points, pop-up desks, G2P points, drop boxes); written
+/// through [`CaseStore::commit_with`] as [`SideWrite::ServicePoint`], so each change
+/// commits with its audit event and outbox row.
+#[async_trait]
+pub trait PointStore: Send + Sync {
+    /// A fresh point id, never handed out before; ids may skip.
+    async fn next_point_id(&self) -> Result<i64>;
+    /// Points by division, district, then id; closed ones only if asked for.
+    async fn service_points(&self, include_closed: bool) -> Result<Vec<PointRecord>>;
+    async fn service_point(&self, id: i64) -> Result<Option<PointRecord>>;
+}
+
 /// Who is on which case page right now. Ephemeral and unaudited: a lost row only hides a
 /// hint for a few seconds.
 #[async_trait]
@@ -308,6 +320,7 @@ pub trait Store:
     + DirectoryStore
     + SettingsStore
     + KnowledgeStore
+    + PointStore
     + PresenceStore
     + ReportStore
     + Maintenance
@@ -320,6 +333,7 @@ impl<T> Store for T where
         + DirectoryStore
         + SettingsStore
         + KnowledgeStore
+        + PointStore
         + PresenceStore
         + ReportStore
         + Maintenance

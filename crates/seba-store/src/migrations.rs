@@ -30,4 +30,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_deadline_order.sql"),
         postgres: include_str!("../migrations/postgres/0003_deadline_order.sql"),
     },
+    Migration {
+        version: 4,
+        name: "service_points",
+        sqlite: include_str!("../migrations/sqlite/0004_service_points.sql"),
+        postgres: include_str!("../migrations/postgres/0004_service_points.sql"),
+    },
 ];

@@ -408,6 +408,47 @@ pub enum SideWrite {
     },
     /// Remove a canned response by code; `NotFound` if there is none.
     DeleteCanned(String),
+    /// Insert a service point (`expected_version: None`; its id, from
+    /// [`crate::PointStore::next_point_id`], taken is `Duplicate`), or replace it if its
+    /// stored version is still `expected_version` (else `Conflict`, or `NotFound`). The
+    /// caller sets `point.version` to 1 or `expected_version + 1`, as for articles.
+    /// Closing and reopening are replacements with `closed` changed.
+    ServicePoint {
+        point: PointRecord,
+        expected_version: Option<i64>,
+    },
+}
+
+/// A service point as the store keeps it. The store does not know the locator's types
+/// (the locator sits above the search crate, which sits above the store), so codes are
+/// strings and areas numbers here; `seba_locator::points` checks them on the way in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointRecord {
+    pub id: i64,
+    /// A `PointKind` code: `care_centre`, `agent_point`, `popup_desk`, …
+    pub kind: String,
+    pub name_bn: String,
+    pub name_en: String,
+    pub address_bn: String,
+    pub address_en: String,
+    pub division: i32,
+    pub district: i32,
+    pub upazila: Option<i32>,
+    pub lat: f64,
+    pub lon: f64,
+    pub phone: Option<String>,
+    /// `Service` codes, sorted.
+    pub services: Vec<String>,
+    /// OpenStreetMap `opening_hours`.
+    pub hours: String,
+    pub notice_bn: Option<String>,
+    pub notice_en: Option<String>,
+    pub active_from: Option<jiff::civil::Date>,
+    pub active_to: Option<jiff::civil::Date>,
+    pub closed: bool,
+    pub updated_at: Timestamp,
+    pub updated_by: Option<UserId>,
+    pub version: i64,
 }
 
 /// A customer's satisfaction rating (CSAT) of a resolved case.

@@ -11,6 +11,7 @@
 #[macro_use]
 mod common;
 mod beside_cases;
+mod service_points;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};

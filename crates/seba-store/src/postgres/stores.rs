@@ -11,13 +11,13 @@ use seba_core::ids::{CaseId, MessageId, UserId};
 
 use super::PgStore;
 use crate::codec::{
-    self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, MessageRow, Param,
-    micros, ts,
+    self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, MessageRow,
+    POINT_COLUMNS, Param, micros, ts,
 };
 use crate::model::*;
 use crate::{
-    AuditStore, CaseStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore, PresenceStore,
-    ReportStore, Result, SettingsStore, StoreError,
+    AuditStore, CaseStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore, PointStore,
+    PresenceStore, ReportStore, Result, SettingsStore, StoreError,
 };
 
 type Tx<'a> = deadpool_postgres::Transaction<'a>;
@@ -220,6 +220,33 @@ fn article(r: &Row) -> Result<Article> {
     })
 }
 
+fn point(r: &Row) -> Result<PointRecord> {
+    Ok(PointRecord {
+        id: r.get(0),
+        kind: r.get(1),
+        name_bn: r.get(2),
+        name_en: r.get(3),
+        address_bn: r.get(4),
+        address_en: r.get(5),
+        division: r.get(6),
+        district: r.get(7),
+        upazila: r.get(8),
+        lat: r.get(9),
+        lon: r.get(10),
+        phone: r.get(11),
+        services: codec::tags_from(r.get(12))?,
+        hours: r.get(13),
+        notice_bn: r.get(14),
+        notice_en: r.get(15),
+        active_from: codec::date_from(r.get(16))?,
+        active_to: codec::date_from(r.get(17))?,
+        closed: r.get(18),
+        updated_at: ts(r.get(19))?,
+        updated_by: r.get::<_, Option<i64>>(20).map(UserId),
+        version: r.get(21),
+    })
+}
+
 fn canned(r: &Row) -> Result<Canned> {
     Ok(Canned {
         code: r.get(0),
@@ -376,6 +403,83 @@ async fn apply_side(tx: &Tx<'_>, write: SideWrite) -> Result<()> {
                 == 0
             {
                 return Err(StoreError::NotFound);
+            }
+        }
+        SideWrite::ServicePoint {
+            point: p,
+            expected_version,
+        } => {
+            let services = codec::tags_json(&p.services)?;
+            let active_from = codec::date_text(p.active_from);
+            let active_to = codec::date_text(p.active_to);
+            let updated_at = micros(p.updated_at);
+            let updated_by = p.updated_by.map(|u| u.0);
+            let values: [&(dyn ToSql + Sync); 22] = [
+                &p.id,
+                &p.kind,
+                &p.name_bn,
+                &p.name_en,
+                &p.address_bn,
+                &p.address_en,
+                &p.division,
+                &p.district,
+                &p.upazila,
+                &p.lat,
+                &p.lon,
+                &p.phone,
+                &services,
+                &p.hours,
+                &p.notice_bn,
+                &p.notice_en,
+                &active_from,
+                &active_to,
+                &p.closed,
+                &updated_at,
+                &updated_by,
+                &p.version,
+            ];
+            let n = match expected_version {
+                None => {
+                    tx.execute(
+                        &format!(
+                            "INSERT INTO service_points ({POINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                             $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+                             ON CONFLICT (id) DO NOTHING"
+                        ),
+                        &values,
+                    )
+                    .await?
+                }
+                Some(expected) => {
+                    let mut with_expected = values.to_vec();
+                    with_expected.push(&expected);
+                    tx.execute(
+                        "UPDATE service_points SET kind = $2, name_bn = $3, name_en = $4, address_bn = $5,
+                         address_en = $6, division = $7, district = $8, upazila = $9, lat = $10, lon = $11,
+                         phone = $12, services = $13, hours = $14, notice_bn = $15, notice_en = $16,
+                         active_from = $17, active_to = $18, closed = $19, updated_at = $20, updated_by = $21,
+                         version = $22
+                         WHERE id = $1 AND version = $23",
+                        &with_expected,
+                    )
+                    .await?
+                }
+            };
+            if n == 0 {
+                return Err(match expected_version {
+                    None => StoreError::Duplicate(format!("service point {}", p.id)),
+                    Some(_) => {
+                        match tx
+                            .query_opt("SELECT version FROM service_points WHERE id = $1", &[&p.id])
+                            .await?
+                        {
+                            Some(row) => StoreError::Conflict {
+                                current: row.get(0),
+                            },
+                            None => StoreError::NotFound,
+                        }
+                    }
+                });
             }
         }
     }
@@ -1516,6 +1620,41 @@ impl Maintenance for PgStore {
         Err(StoreError::Backend(
             "seba backup copies the embedded SQLite store; back up PostgreSQL with pg_dump or its base backups".into(),
         ))
+    }
+}
+
+#[async_trait]
+impl PointStore for PgStore {
+    async fn next_point_id(&self) -> Result<i64> {
+        let client = self.pool.get().await?;
+        let row = client.query_one("SELECT nextval('point_ids')", &[]).await?;
+        Ok(row.get(0))
+    }
+
+    async fn service_points(&self, include_closed: bool) -> Result<Vec<PointRecord>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {POINT_COLUMNS} FROM service_points WHERE NOT closed OR $1
+                     ORDER BY division, district, id"
+                ),
+                &[&include_closed],
+            )
+            .await?;
+        rows.iter().map(point).collect()
+    }
+
+    async fn service_point(&self, id: i64) -> Result<Option<PointRecord>> {
+        let client = self.pool.get().await?;
+        client
+            .query_opt(
+                &format!("SELECT {POINT_COLUMNS} FROM service_points WHERE id = $1"),
+                &[&id],
+            )
+            .await?
+            .map(|r| point(&r))
+            .transpose()
     }
 }
 

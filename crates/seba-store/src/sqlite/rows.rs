@@ -138,6 +138,40 @@ pub(super) fn article(r: &Row<'_>) -> rusqlite::Result<Result<Article>> {
     })())
 }
 
+pub(super) fn point(r: &Row<'_>) -> rusqlite::Result<Result<PointRecord>> {
+    let services: String = r.get(12)?;
+    let from: Option<String> = r.get(16)?;
+    let to: Option<String> = r.get(17)?;
+    let updated: i64 = r.get(19)?;
+    let updated_by: Option<i64> = r.get(20)?;
+    Ok((|| {
+        Ok(PointRecord {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            name_bn: r.get(2)?,
+            name_en: r.get(3)?,
+            address_bn: r.get(4)?,
+            address_en: r.get(5)?,
+            division: r.get(6)?,
+            district: r.get(7)?,
+            upazila: r.get(8)?,
+            lat: r.get(9)?,
+            lon: r.get(10)?,
+            phone: r.get(11)?,
+            services: codec::tags_from(&services)?,
+            hours: r.get(13)?,
+            notice_bn: r.get(14)?,
+            notice_en: r.get(15)?,
+            active_from: codec::date_from(from)?,
+            active_to: codec::date_from(to)?,
+            closed: r.get(18)?,
+            updated_at: codec::ts(updated)?,
+            updated_by: updated_by.map(seba_core::ids::UserId),
+            version: r.get(21)?,
+        })
+    })())
+}
+
 pub(super) fn canned(r: &Row<'_>) -> rusqlite::Result<Result<Canned>> {
     let updated: i64 = r.get(5)?;
     Ok((|| {

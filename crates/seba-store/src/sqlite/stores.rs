@@ -11,12 +11,13 @@ use seba_core::ids::{CaseId, MessageId, UserId};
 use super::SqliteStore;
 use super::rows::{self, CHALLENGE_COLUMNS, DELIVERY_COLUMNS, USER_COLUMNS};
 use crate::codec::{
-    self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, micros, ts,
+    self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, POINT_COLUMNS, micros,
+    ts,
 };
 use crate::model::*;
 use crate::{
-    AuditStore, CaseStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore, PresenceStore,
-    ReportStore, Result, SettingsStore, StoreError,
+    AuditStore, CaseStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore, PointStore,
+    PresenceStore, ReportStore, Result, SettingsStore, StoreError,
 };
 
 fn insert_case(c: &Connection, case: &Case) -> Result<()> {
@@ -216,6 +217,61 @@ fn apply_side(c: &Connection, write: SideWrite) -> Result<()> {
                 == 0
             {
                 return Err(StoreError::NotFound);
+            }
+        }
+        SideWrite::ServicePoint {
+            point: p,
+            expected_version,
+        } => {
+            let values = params![
+                p.id,
+                p.kind,
+                p.name_bn,
+                p.name_en,
+                p.address_bn,
+                p.address_en,
+                p.division,
+                p.district,
+                p.upazila,
+                p.lat,
+                p.lon,
+                p.phone,
+                codec::tags_json(&p.services)?,
+                p.hours,
+                p.notice_bn,
+                p.notice_en,
+                codec::date_text(p.active_from),
+                codec::date_text(p.active_to),
+                p.closed,
+                micros(p.updated_at),
+                p.updated_by.map(|u| u.0),
+                p.version,
+                expected_version
+            ];
+            let n = match expected_version {
+                None => c
+                    .prepare_cached(&format!(
+                        "INSERT INTO service_points ({POINT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                         ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+                         ON CONFLICT (id) DO NOTHING"
+                    ))?
+                    .execute(&values[..22])?,
+                Some(_) => c
+                    .prepare_cached(
+                        "UPDATE service_points SET kind = ?2, name_bn = ?3, name_en = ?4, address_bn = ?5,
+                         address_en = ?6, division = ?7, district = ?8, upazila = ?9, lat = ?10, lon = ?11,
+                         phone = ?12, services = ?13, hours = ?14, notice_bn = ?15, notice_en = ?16,
+                         active_from = ?17, active_to = ?18, closed = ?19, updated_at = ?20, updated_by = ?21,
+                         version = ?22
+                         WHERE id = ?1 AND version = ?23",
+                    )?
+                    .execute(values)?,
+            };
+            if n == 0 {
+                return Err(match expected_version {
+                    None => StoreError::Duplicate(format!("service point {}", p.id)),
+                    Some(_) => stale_or_missing(c, "service_points", "id", &p.id.to_string()),
+                });
             }
         }
     }
@@ -1216,6 +1272,45 @@ impl Maintenance for SqliteStore {
             let backup = rusqlite::backup::Backup::new(c, &mut out)?;
             backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
             Ok(())
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl PointStore for SqliteStore {
+    async fn next_point_id(&self) -> Result<i64> {
+        // Points are few and written by hand: one counter write per id is plenty.
+        self.write(|c| {
+            Ok(c.query_row(
+                "UPDATE counters SET value = value + 1 WHERE name = 'point_id' RETURNING value",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+    }
+
+    async fn service_points(&self, include_closed: bool) -> Result<Vec<PointRecord>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {POINT_COLUMNS} FROM service_points WHERE NOT closed OR ?1
+                 ORDER BY division, district, id"
+            ))?;
+            let rows = stmt.query_map([include_closed], rows::point)?;
+            collect(rows)
+        })
+        .await
+    }
+
+    async fn service_point(&self, id: i64) -> Result<Option<PointRecord>> {
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {POINT_COLUMNS} FROM service_points WHERE id = ?1"
+            ))?
+            .query_row([id], rows::point)
+            .optional()?
+            .transpose()
         })
         .await
     }
