@@ -114,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::dashboard::routes())
         .merge(pages::admin::routes())
         .merge(pages::content::routes())
+        .merge(pages::points::routes())
         .route("/api", get(ops::index))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

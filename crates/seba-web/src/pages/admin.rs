@@ -102,7 +102,8 @@ const STAFF: AdminPage = AdminPage {
     needs: Permission::Administer,
 };
 
-/// The index's list, in its order; the FAQ and canned-response editors live in `content`.
+/// The index's list, in its order; the FAQ and canned-response editors live in `content`,
+/// the service points' in `points`.
 const PAGES: &[AdminPage] = &[
     QUEUES,
     CATEGORIES,
@@ -120,6 +121,12 @@ const PAGES: &[AdminPage] = &[
         title: "content-canned-title",
         about: "admin-canned-about",
         needs: Permission::Administer,
+    },
+    AdminPage {
+        path: "/admin/points",
+        title: "points-title",
+        about: "points-about",
+        needs: Permission::Supervise,
     },
 ];
 

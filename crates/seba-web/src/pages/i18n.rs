@@ -90,12 +90,14 @@ pub(crate) const BN_FTL: &[&str] = &[
     include_str!("../../i18n/bn-desk.ftl"),
     include_str!("../../i18n/bn-help.ftl"),
     include_str!("../../i18n/bn-admin.ftl"),
+    include_str!("../../i18n/bn-points.ftl"),
 ];
 pub(crate) const EN_FTL: &[&str] = &[
     include_str!("../../i18n/en.ftl"),
     include_str!("../../i18n/en-desk.ftl"),
     include_str!("../../i18n/en-help.ftl"),
     include_str!("../../i18n/en-admin.ftl"),
+    include_str!("../../i18n/en-points.ftl"),
 ];
 
 fn bundle(lang: Lang, sources: &[&str]) -> FluentBundle<FluentResource> {

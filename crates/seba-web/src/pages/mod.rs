@@ -13,6 +13,7 @@ pub mod content;
 pub mod dashboard;
 pub mod help;
 pub mod i18n;
+pub mod points;
 pub mod staff;
 pub mod track;
 

@@ -26,4 +26,5 @@ mod help_pages;
 mod idempotency;
 mod ops;
 mod pages;
+mod points_pages;
 mod search;
