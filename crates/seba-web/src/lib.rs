@@ -83,6 +83,16 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/taxonomy", get(admin::taxonomy))
         .route("/api/v1/search", get(api::search::search))
         .route("/api/v1/audit/verify", get(admin::verify_audit))
+        .route(
+            "/api/v1/points",
+            get(api::points::list).post(api::points::create),
+        )
+        .route(
+            "/api/v1/points/{id}",
+            get(api::points::get).put(api::points::put),
+        )
+        .route("/api/v1/points/{id}/close", post(api::points::close))
+        .route("/api/v1/points/{id}/reopen", post(api::points::reopen))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES));
     Router::new()
         .merge(uploads)

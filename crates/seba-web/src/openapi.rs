@@ -17,6 +17,8 @@ use crate::api;
         api::admin::put_sla_policy, api::admin::holidays, api::admin::put_holidays, api::admin::put_queue,
         api::admin::put_category, api::admin::taxonomy, api::admin::verify_audit, api::admin::sms,
         api::admin::upload_staff, api::admin::upload_public, api::admin::download, api::search::search,
+        api::points::list, api::points::get, api::points::create, api::points::put,
+        api::points::close, api::points::reopen,
     ),
     modifiers(&Security),
     tags(
@@ -26,6 +28,7 @@ use crate::api;
         (name = "admin", description = "Administration"),
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "search", description = "Bengali-first search over cases"),
+        (name = "points", description = "Service points: care centres, agent points, desks"),
     )
 )]
 struct ApiDoc;

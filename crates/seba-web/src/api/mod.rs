@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod cases;
 pub mod ops;
+pub mod points;
 pub mod public;
 pub mod search;
 pub mod views;

@@ -26,5 +26,6 @@ mod help_pages;
 mod idempotency;
 mod ops;
 mod pages;
+mod points_api;
 mod points_pages;
 mod search;

@@ -1,0 +1,412 @@
+//! Service points over JSON: list and read (any staff who may read cases — agents answer
+//! callers asking where to go), add, edit, close and reopen (supervisors and admins). Each
+//! change is audited by the application (`point.saved`, `point.closed`, `point.reopened`
+//! on the chain `point:<id>`). The `ETag` is the point's version; an edit may name it in
+//! `If-Match` and fails with 412 if someone saved in between.
+//!
+//! `Idempotency-Key` is not accepted here: the case routes remember a key in the case's
+//! own commit (`Idem`), which the point functions do not take; remembering it after the
+//! commit instead would still let a crash between the two create a duplicate point, so the
+//! header is refused rather than half-honoured. A retried edit with `If-Match` is safe (the
+//! repeat gets 412); a retried create may add a second point, which a supervisor closes.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use seba_app::points::PointError;
+use seba_core::Bilingual;
+use seba_core::bilingual::Explain;
+use seba_core::staff::Permission;
+use seba_geo::{DistrictId, Geography};
+use seba_locator::points::{PointInput, PointKind, ServicePoint};
+
+use super::cases::bad_param;
+use super::json_body;
+use crate::error::{ApiError, FieldError, Problem, etag};
+use crate::extract::{IfMatch, Staff};
+use crate::state::AppState;
+
+/// A place name in both languages.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AreaRef {
+    pub id: u16,
+    pub name_bn: String,
+    pub name_en: String,
+}
+
+/// A service point as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PointView {
+    pub id: i64,
+    /// `care_centre`, `agent_point`, `popup_desk`, `g2p_point` or `drop_box`.
+    pub kind: String,
+    pub name_bn: String,
+    pub name_en: String,
+    pub address_bn: String,
+    pub address_en: String,
+    pub division: AreaRef,
+    pub district: AreaRef,
+    pub upazila: Option<AreaRef>,
+    pub lat: f64,
+    pub lon: f64,
+    pub phone: Option<String>,
+    pub services: Vec<String>,
+    /// OpenStreetMap `opening_hours`.
+    pub hours: String,
+    pub notice_bn: Option<String>,
+    pub notice_en: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub active_from: Option<String>,
+    pub active_to: Option<String>,
+    pub closed: bool,
+    pub version: i64,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+impl PointView {
+    pub fn new(p: &ServicePoint) -> PointView {
+        let geo = Geography::bangladesh();
+        let (div_bn, div_en) = geo
+            .division(p.division)
+            .map(|d| (d.name_bn.clone(), d.name_en.clone()))
+            .unwrap_or_default();
+        let (dis_bn, dis_en) = geo
+            .district(p.district)
+            .map(|d| (d.name_bn.clone(), d.name_en.clone()))
+            .unwrap_or_default();
+        PointView {
+            id: p.id,
+            kind: p.kind.as_str().into(),
+            name_bn: p.name_bn.clone(),
+            name_en: p.name_en.clone(),
+            address_bn: p.address_bn.clone(),
+            address_en: p.address_en.clone(),
+            division: AreaRef {
+                id: p.division.0,
+                name_bn: div_bn,
+                name_en: div_en,
+            },
+            district: AreaRef {
+                id: p.district.0,
+                name_bn: dis_bn,
+                name_en: dis_en,
+            },
+            upazila: p.upazila.map(|u| {
+                let (bn, en) = geo
+                    .upazila(u)
+                    .map(|x| (x.name_bn.clone(), x.name_en.clone()))
+                    .unwrap_or_default();
+                AreaRef {
+                    id: u.0,
+                    name_bn: bn,
+                    name_en: en,
+                }
+            }),
+            lat: p.coord.lat(),
+            lon: p.coord.lon(),
+            phone: p.phone.clone(),
+            services: p.services.iter().map(|s| s.as_str().into()).collect(),
+            hours: p.hours.clone(),
+            notice_bn: p.notice_bn.clone(),
+            notice_en: p.notice_en.clone(),
+            active_from: p.active_from.map(|d| d.to_string()),
+            active_to: p.active_to.map(|d| d.to_string()),
+            closed: p.closed,
+            version: p.version,
+            updated_at: p.updated_at.to_string(),
+        }
+    }
+}
+
+/// A coordinate as a JSON number or as text (either digit script).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Degrees {
+    Number(f64),
+    Text(String),
+}
+
+impl Degrees {
+    fn text(self) -> String {
+        match self {
+            Degrees::Number(n) => n.to_string(),
+            Degrees::Text(s) => s,
+        }
+    }
+}
+
+/// The fields of a point, as on the admin form. Every problem is reported at once.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PointRequest {
+    pub kind: String,
+    pub name_bn: String,
+    pub name_en: String,
+    pub address_bn: String,
+    pub address_en: String,
+    /// A district id ("26") or name in either script ("Dhaka", "ঢাকা").
+    pub district: String,
+    /// An upazila of that district, by id or name.
+    #[serde(default)]
+    pub upazila: Option<String>,
+    pub lat: Degrees,
+    pub lon: Degrees,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// OpenStreetMap `opening_hours`, e.g. `Sa-Th 09:00-17:00`.
+    pub hours: String,
+    #[serde(default)]
+    pub notice_bn: Option<String>,
+    #[serde(default)]
+    pub notice_en: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub active_from: Option<String>,
+    #[serde(default)]
+    pub active_to: Option<String>,
+}
+
+impl PointRequest {
+    fn into_input(self) -> PointInput {
+        PointInput {
+            kind: self.kind,
+            name_bn: self.name_bn,
+            name_en: self.name_en,
+            address_bn: self.address_bn,
+            address_en: self.address_en,
+            district: self.district,
+            upazila: self.upazila,
+            lat: self.lat.text(),
+            lon: self.lon.text(),
+            phone: self.phone,
+            services: self.services,
+            hours: self.hours,
+            notice_bn: self.notice_bn,
+            notice_en: self.notice_en,
+            active_from: self.active_from,
+            active_to: self.active_to,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRequest {
+    /// Why the point closes; kept in the audit trail.
+    pub reason: String,
+}
+
+fn point_error(e: PointError) -> ApiError {
+    match e {
+        PointError::Invalid(errors) => {
+            let mut a = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                Bilingual::new("তথ্য সঠিক নয়", "Invalid input"),
+                PointError::Invalid(errors.clone()).explain(),
+            );
+            a.errors = errors
+                .iter()
+                .map(|f| {
+                    let t = f.explain();
+                    FieldError {
+                        field: f.field.into(),
+                        detail: t.en,
+                        detail_bn: t.bn,
+                    }
+                })
+                .collect();
+            a
+        }
+        PointError::App(e) => e.into(),
+    }
+}
+
+fn refuse_idempotency_key(headers: &HeaderMap) -> Result<(), ApiError> {
+    if headers.contains_key("idempotency-key") {
+        return Err(ApiError::invalid(
+            "Idempotency-Key",
+            Bilingual::new(
+                "সেবা কেন্দ্রের অনুরোধে Idempotency-Key নেওয়া হয় না; সম্পাদনায় If-Match দিন",
+                "Idempotency-Key is not accepted on service points; use If-Match on edits",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn point_response(status: StatusCode, p: &ServicePoint) -> Response {
+    let view = PointView::new(p);
+    let mut res = (status, [(header::ETAG, etag(p.version))], Json(view)).into_response();
+    if status == StatusCode::CREATED
+        && let Ok(v) = header::HeaderValue::from_str(&format!("/api/v1/points/{}", p.id))
+    {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+fn district_param(v: &str) -> Result<DistrictId, ApiError> {
+    let geo = Geography::bangladesh();
+    let by_id = v
+        .parse::<u16>()
+        .ok()
+        .map(DistrictId)
+        .filter(|d| geo.district(*d).is_some());
+    by_id
+        .or_else(|| geo.find_district(v).map(|d| d.id))
+        .ok_or_else(|| bad_param("district", "unknown district", "অজানা জেলা"))
+}
+
+/// Service points by division, district and id; filter by `district` (id or name) and
+/// `kind`; closed ones only with `include_closed=true`.
+#[utoipa::path(get, path = "/api/v1/points", tag = "points",
+    params(("district" = Option<String>, Query, description = "A district id or name"),
+        ("kind" = Option<String>, Query), ("include_closed" = Option<bool>, Query)),
+    responses((status = 200, body = Vec<PointView>), (status = 401, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<PointView>>, ApiError> {
+    staff.require(Permission::ReadCases)?;
+    let (mut district, mut kind, mut include_closed) = (None, None, false);
+    for (k, v) in &q {
+        let v = v.trim();
+        match k.as_str() {
+            "district" if !v.is_empty() => district = Some(district_param(v)?),
+            "district" => {}
+            "kind" if !v.is_empty() => {
+                kind =
+                    Some(v.parse::<PointKind>().map_err(|_| {
+                        bad_param("kind", "unknown kind of point", "অজানা ধরনের কেন্দ্র")
+                    })?)
+            }
+            "kind" => {}
+            "include_closed" => {
+                include_closed = match v {
+                    "true" | "1" => true,
+                    "false" | "0" | "" => false,
+                    _ => return Err(bad_param("include_closed", "true or false", "true বা false")),
+                }
+            }
+            other => return Err(bad_param(other, "unknown query parameter", "অজানা প্যারামিটার")),
+        }
+    }
+    let points = state.app.points(include_closed).await?;
+    Ok(Json(
+        points
+            .iter()
+            .filter(|p| district.is_none_or(|d| p.district == d))
+            .filter(|p| kind.is_none_or(|k| p.kind == k))
+            .map(PointView::new)
+            .collect(),
+    ))
+}
+
+/// One point, open or closed. The `ETag` is its version.
+#[utoipa::path(get, path = "/api/v1/points/{id}", tag = "points", params(("id" = i64, Path)),
+    responses((status = 200, body = PointView), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    staff.require(Permission::ReadCases)?;
+    let p = state.app.point(id).await?;
+    Ok(point_response(StatusCode::OK, &p))
+}
+
+/// Add a point (supervisors and admins). `Idempotency-Key` is not accepted (see the module
+/// notes): a retried create may add a second point.
+#[utoipa::path(post, path = "/api/v1/points", tag = "points", request_body = PointRequest,
+    responses((status = 201, body = PointView), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    staff.require(Permission::Supervise)?;
+    refuse_idempotency_key(&headers)?;
+    let req: PointRequest = json_body(&headers, &body)?;
+    let p = state
+        .app
+        .save_point(None, &req.into_input(), staff.caller(), None)
+        .await
+        .map_err(point_error)?;
+    Ok(point_response(StatusCode::CREATED, &p))
+}
+
+/// Replace a point's fields (supervisors and admins); a closed point stays closed.
+#[utoipa::path(put, path = "/api/v1/points/{id}", tag = "points", request_body = PointRequest,
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = PointView), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn put(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    IfMatch(expected): IfMatch,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    staff.require(Permission::Supervise)?;
+    refuse_idempotency_key(&headers)?;
+    let req: PointRequest = json_body(&headers, &body)?;
+    let p = state
+        .app
+        .save_point(Some(id), &req.into_input(), staff.caller(), expected)
+        .await
+        .map_err(point_error)?;
+    Ok(point_response(StatusCode::OK, &p))
+}
+
+/// Close a point, for a reason the audit trail keeps. Closing a closed point changes nothing.
+#[utoipa::path(post, path = "/api/v1/points/{id}/close", tag = "points", request_body = CloseRequest,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = PointView), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn close(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    staff.require(Permission::Supervise)?;
+    refuse_idempotency_key(&headers)?;
+    let req: CloseRequest = json_body(&headers, &body)?;
+    let p = state
+        .app
+        .close_point(id, &req.reason, staff.caller())
+        .await?;
+    Ok(point_response(StatusCode::OK, &p))
+}
+
+/// Reopen a closed point. Reopening an open point changes nothing.
+#[utoipa::path(post, path = "/api/v1/points/{id}/reopen", tag = "points", params(("id" = i64, Path)),
+    responses((status = 200, body = PointView), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn reopen(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    staff.require(Permission::Supervise)?;
+    refuse_idempotency_key(&headers)?;
+    let p = state.app.reopen_point(id, staff.caller()).await?;
+    Ok(point_response(StatusCode::OK, &p))
+}

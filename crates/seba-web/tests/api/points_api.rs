@@ -1,0 +1,285 @@
+//! The service-point JSON API: a supervisor adds a care centre in Dhaka, reads it, edits
+//! it, closes and reopens it, each change audited; coordinates in another district and
+//! unreadable hours come back as 422 naming the fields in both languages; a stale
+//! `If-Match` is 412; agents may read but not write; nobody without credentials gets in.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use seba_geo::Geography;
+
+use crate::common::{Answer, TestApp};
+
+both_engines! {
+    points_round_trip => sqlite_points_round_trip, postgres_points_round_trip;
+    invalid_and_stale_points_are_refused =>
+        sqlite_invalid_and_stale_points_are_refused,
+        postgres_invalid_and_stale_points_are_refused;
+    agents_read_but_do_not_write => sqlite_agents_read_but_do_not_write,
+        postgres_agents_read_but_do_not_write;
+}
+
+fn district_id(name: &str) -> u16 {
+    Geography::bangladesh()
+        .find_district(name)
+        .unwrap_or_else(|| panic!("{name} is a district"))
+        .id
+        .0
+}
+
+fn centre() -> Value {
+    json!({
+        "kind": "care_centre",
+        "name_bn": "ধানমন্ডি কাস্টমার কেয়ার সেন্টার",
+        "name_en": "Dhanmondi Customer Care Centre",
+        "address_bn": "বাড়ি ৫, সড়ক ২৭, ধানমন্ডি, ঢাকা",
+        "address_en": "House 5, Road 27, Dhanmondi, Dhaka",
+        "district": district_id("Dhaka").to_string(),
+        "lat": "২৩.৭৫০৯",
+        "lon": 90.3935,
+        "phone": "01712-345678",
+        "services": ["pin_reset", "complaint_intake"],
+        "hours": "Sa-Th 09:00-19:00; Fr off; PH off",
+    })
+}
+
+async fn put(t: &TestApp, path: &str, body: &Value, if_match: Option<&str>) -> Answer {
+    let mut rb = t.req(&t.supervisor, Method::PUT, path).json(body);
+    if let Some(v) = if_match {
+        rb = rb.header("if-match", v);
+    }
+    TestApp::send(rb).await
+}
+
+async fn actions(t: &TestApp, id: i64) -> Vec<String> {
+    t.audit_events(&format!("point:{id}"))
+        .await
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+async fn points_round_trip(t: TestApp) {
+    let a = t.post(&t.supervisor, "/api/v1/points", &centre()).await;
+    let view = a.expect(201).clone();
+    let id = view["id"].as_i64().expect("an id");
+    assert_eq!(a.header("location"), Some(&*format!("/api/v1/points/{id}")));
+    assert_eq!(a.header("etag"), Some("\"1\""));
+    assert_eq!(view["kind"], "care_centre");
+    assert_eq!(view["district"]["id"], json!(district_id("Dhaka")));
+    assert_eq!(view["district"]["name_en"], "Dhaka");
+    assert_eq!(view["district"]["name_bn"], "ঢাকা");
+    assert!(
+        view["division"]["name_en"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
+    assert!((view["lat"].as_f64().unwrap() - 23.7509).abs() < 1e-9);
+    assert_eq!(view["services"], json!(["pin_reset", "complaint_intake"]));
+    assert_eq!(view["closed"], false);
+    assert_eq!(view["version"], 1);
+
+    let path = format!("/api/v1/points/{id}");
+    let a = t.get(&t.admin, &path).await;
+    assert_eq!(a.expect(200)["name_en"], "Dhanmondi Customer Care Centre");
+    assert_eq!(a.header("etag"), Some("\"1\""));
+
+    // Edit with the version read.
+    let mut edited = centre();
+    edited["name_en"] = json!("Dhanmondi Care Centre");
+    let a = put(&t, &path, &edited, Some("\"1\"")).await;
+    assert_eq!(a.expect(200)["name_en"], "Dhanmondi Care Centre");
+    assert_eq!(a.header("etag"), Some("\"2\""));
+
+    // Close (a reason is required), list with and without closed, reopen.
+    t.post(&t.supervisor, &format!("{path}/close"), &json!({}))
+        .await
+        .problem(422);
+    let a = t
+        .post(
+            &t.supervisor,
+            &format!("{path}/close"),
+            &json!({"reason": "সংস্কার চলছে"}),
+        )
+        .await;
+    assert_eq!(a.expect(200)["closed"], true);
+    let open = t.get(&t.agent, "/api/v1/points").await;
+    assert!(
+        open.expect(200)
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["id"] != id)
+    );
+    let all = t.get(&t.agent, "/api/v1/points?include_closed=true").await;
+    assert!(
+        all.expect(200)
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == id)
+    );
+    let a = t
+        .post(&t.supervisor, &format!("{path}/reopen"), &json!({}))
+        .await;
+    assert_eq!(a.expect(200)["closed"], false);
+
+    // Filters.
+    let dhaka = t
+        .get(
+            &t.agent,
+            &format!("/api/v1/points?district={}", district_id("Dhaka")),
+        )
+        .await;
+    assert!(
+        dhaka
+            .expect(200)
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == id)
+    );
+    let ctg = t.get(&t.agent, "/api/v1/points?district=Chattogram").await;
+    assert!(
+        ctg.expect(200)
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["id"] != id)
+    );
+    let boxes = t.get(&t.agent, "/api/v1/points?kind=drop_box").await;
+    assert!(
+        boxes
+            .expect(200)
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["id"] != id)
+    );
+    t.get(&t.agent, "/api/v1/points?kind=castle")
+        .await
+        .problem(422);
+    t.get(&t.agent, "/api/v1/points?colour=red")
+        .await
+        .problem(422);
+
+    // 404 for a point that is not there.
+    t.get(&t.agent, "/api/v1/points/999999").await.problem(404);
+
+    assert_eq!(
+        actions(&t, id).await,
+        [
+            "point.saved",
+            "point.saved",
+            "point.closed",
+            "point.reopened"
+        ]
+    );
+}
+
+async fn invalid_and_stale_points_are_refused(t: TestApp) {
+    // Coordinates in Chattogram for a point in Dhaka, and hours that do not parse.
+    let mut bad = centre();
+    bad["lat"] = json!(22.3569);
+    bad["lon"] = json!(91.7832);
+    bad["hours"] = json!("Sa-Th 25:00-26:00");
+    let a = t.post(&t.supervisor, "/api/v1/points", &bad).await;
+    let p = a.problem(422).clone();
+    let fields = a.error_fields();
+    assert!(fields.contains(&"district".to_string()), "{p}");
+    assert!(fields.contains(&"hours".to_string()), "{p}");
+    for e in p["errors"].as_array().unwrap() {
+        assert!(e["detail"].as_str().is_some_and(|s| !s.is_empty()), "{e}");
+        assert!(
+            e["detail_bn"].as_str().is_some_and(|s| !s.is_empty()),
+            "{e}"
+        );
+    }
+    let district = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == "district")
+        .unwrap();
+    assert!(
+        district["detail"].as_str().unwrap().contains("Chattogram"),
+        "{district}"
+    );
+    // Unknown fields are refused too.
+    let mut extra = centre();
+    extra["colour"] = json!("red");
+    t.post(&t.supervisor, "/api/v1/points", &extra)
+        .await
+        .problem(422);
+    let listed = t.get(&t.admin, "/api/v1/points?include_closed=true").await;
+    assert_eq!(listed.expect(200), &json!([]), "nothing saved");
+
+    // A stale If-Match.
+    let id = t
+        .post(&t.supervisor, "/api/v1/points", &centre())
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/points/{id}");
+    let mut edited = centre();
+    edited["name_en"] = json!("First edit");
+    put(&t, &path, &edited, Some("\"1\"")).await.expect(200);
+    edited["name_en"] = json!("Second edit, from an old copy");
+    let a = put(&t, &path, &edited, Some("\"1\"")).await;
+    a.problem_of(412, "stale");
+    assert_eq!(a.header("etag"), Some("\"2\""));
+    let a = t.get(&t.agent, &path).await;
+    assert_eq!(a.expect(200)["name_en"], "First edit");
+    // Without If-Match the edit applies to the current version.
+    put(&t, &path, &edited, None).await.expect(200);
+    // Idempotency-Key is refused, not half-honoured.
+    let a = TestApp::send(
+        t.req(&t.supervisor, Method::POST, "/api/v1/points")
+            .header("idempotency-key", "k1")
+            .json(&centre()),
+    )
+    .await;
+    assert_eq!(a.problem(422)["errors"][0]["field"], "Idempotency-Key");
+    assert_eq!(
+        actions(&t, id).await,
+        ["point.saved", "point.saved", "point.saved"]
+    );
+}
+
+async fn agents_read_but_do_not_write(t: TestApp) {
+    let id = t
+        .post(&t.admin, "/api/v1/points", &centre())
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/points/{id}");
+    t.get(&t.agent, &path).await.expect(200);
+    t.get(&t.agent, "/api/v1/points").await.expect(200);
+    t.post(&t.agent, "/api/v1/points", &centre())
+        .await
+        .problem(403);
+    let mut rb = t.req(&t.agent, Method::PUT, &path).json(&centre());
+    rb = rb.header("if-match", "\"1\"");
+    TestApp::send(rb).await.problem(403);
+    t.post(&t.agent, &format!("{path}/close"), &json!({"reason": "no"}))
+        .await
+        .problem(403);
+    t.post(&t.agent, &format!("{path}/reopen"), &json!({}))
+        .await
+        .problem(403);
+    for (m, p) in [
+        (Method::GET, "/api/v1/points".to_string()),
+        (Method::GET, path.clone()),
+        (Method::POST, "/api/v1/points".to_string()),
+        (Method::PUT, path.clone()),
+        (Method::POST, format!("{path}/close")),
+        (Method::POST, format!("{path}/reopen")),
+    ] {
+        TestApp::send(t.anon(m, &p).json(&centre()))
+            .await
+            .problem(401);
+    }
+    assert_eq!(actions(&t, id).await, ["point.saved"]);
+}
