@@ -436,6 +436,93 @@ pub(crate) fn date_from(s: Option<String>) -> Result<Option<jiff::civil::Date>> 
 pub(crate) const CANNED_COLUMNS: &str =
     "code, title_bn, title_en, body_bn, body_en, updated_at, version";
 
+/// A record kept by version beside the cases: an article, a canned response, a service
+/// point. Its columns start with its key and end with `version`; a write inserts it (a
+/// taken key changes nothing: `Duplicate`) or replaces it only over the version the
+/// writer read (else `Conflict`, or `NotFound`).
+pub(crate) struct Versioned {
+    pub table: &'static str,
+    pub columns: &'static str,
+    /// How errors name one of these ("article reset-pin").
+    pub what: &'static str,
+}
+
+pub(crate) const ARTICLES: Versioned = Versioned {
+    table: "articles",
+    columns: ARTICLE_COLUMNS,
+    what: "article",
+};
+pub(crate) const CANNED: Versioned = Versioned {
+    table: "canned_responses",
+    columns: CANNED_COLUMNS,
+    what: "canned response",
+};
+pub(crate) const POINTS: Versioned = Versioned {
+    table: "service_points",
+    columns: POINT_COLUMNS,
+    what: "service point",
+};
+
+impl Versioned {
+    fn names(&self) -> Vec<&'static str> {
+        self.columns.split(',').map(str::trim).collect()
+    }
+
+    /// The key's column.
+    pub(crate) fn key(&self) -> &'static str {
+        self.names()[0]
+    }
+
+    /// The insert, with one placeholder per column in order.
+    pub(crate) fn insert_sql(&self, dialect: Dialect) -> String {
+        let n = self.names().len();
+        let values: Vec<String> = (1..=n).map(|i| placeholder(dialect, i)).collect();
+        format!(
+            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO NOTHING",
+            self.table,
+            self.columns,
+            values.join(", "),
+            self.key()
+        )
+    }
+
+    /// The update: the same placeholders, and the expected version after them.
+    pub(crate) fn update_sql(&self, dialect: Dialect) -> String {
+        let names = self.names();
+        let set: Vec<String> = names
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, c)| format!("{c} = {}", placeholder(dialect, i + 1)))
+            .collect();
+        format!(
+            "UPDATE {} SET {} WHERE {} = {} AND version = {}",
+            self.table,
+            set.join(", "),
+            self.key(),
+            placeholder(dialect, 1),
+            placeholder(dialect, names.len() + 1)
+        )
+    }
+
+    /// The stored version of the row with the key at the first placeholder.
+    pub(crate) fn version_sql(&self, dialect: Dialect) -> String {
+        format!(
+            "SELECT version FROM {} WHERE {} = {}",
+            self.table,
+            self.key(),
+            placeholder(dialect, 1)
+        )
+    }
+}
+
+fn placeholder(dialect: Dialect, n: usize) -> String {
+    match dialect {
+        Dialect::Sqlite => format!("?{n}"),
+        Dialect::Postgres => format!("${n}"),
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Reports
 // ---------------------------------------------------------------------------------------

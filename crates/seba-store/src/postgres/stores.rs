@@ -259,22 +259,40 @@ fn canned(r: &Row) -> Result<Canned> {
     })
 }
 
-/// The stored version of the row keyed `key` in `table`, for telling a stale writer from a
-/// missing row.
-async fn stale_or_missing(tx: &Tx<'_>, table: &str, key_column: &str, key: &str) -> StoreError {
+/// Write a record kept by version (see [`codec::Versioned`]): `values` are its columns in
+/// order, the key first.
+async fn write_versioned(
+    tx: &Tx<'_>,
+    v: &codec::Versioned,
+    values: &[&(dyn ToSql + Sync)],
+    expected: Option<i64>,
+    key: &str,
+) -> Result<()> {
+    let n = match expected {
+        None => tx.execute(&v.insert_sql(Dialect::Postgres), values).await?,
+        Some(expected) => {
+            let mut with_expected = values.to_vec();
+            with_expected.push(&expected);
+            tx.execute(&v.update_sql(Dialect::Postgres), &with_expected)
+                .await?
+        }
+    };
+    if n > 0 {
+        return Ok(());
+    }
+    // Nothing written: a taken key, or a stale or missing row.
+    if expected.is_none() {
+        return Err(StoreError::Duplicate(format!("{} {key}", v.what)));
+    }
     let current = tx
-        .query_opt(
-            &format!("SELECT version FROM {table} WHERE {key_column} = $1"),
-            &[&key],
-        )
-        .await;
-    match current {
-        Ok(Some(row)) => StoreError::Conflict {
+        .query_opt(&v.version_sql(Dialect::Postgres), &[values[0]])
+        .await?;
+    Err(match current {
+        Some(row) => StoreError::Conflict {
             current: row.get(0),
         },
-        Ok(None) => StoreError::NotFound,
-        Err(e) => e.into(),
-    }
+        None => StoreError::NotFound,
+    })
 }
 
 async fn apply_side(tx: &Tx<'_>, write: SideWrite) -> Result<()> {
@@ -314,35 +332,7 @@ async fn apply_side(tx: &Tx<'_>, write: SideWrite) -> Result<()> {
                 &updated_by,
                 &a.version,
             ];
-            let n = match expected_version {
-                None => {
-                    tx.execute(
-                        &format!(
-                            "INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                             ON CONFLICT (slug) DO NOTHING"
-                        ),
-                        &values,
-                    )
-                    .await?
-                }
-                Some(expected) => {
-                    let mut with_expected = values.to_vec();
-                    with_expected.push(&expected);
-                    tx.execute(
-                        "UPDATE articles SET title_bn = $2, title_en = $3, body_bn = $4, body_en = $5, tags = $6,
-                         published = $7, position = $8, updated_at = $9, updated_by = $10, version = $11
-                         WHERE slug = $1 AND version = $12",
-                        &with_expected,
-                    )
-                    .await?
-                }
-            };
-            if n == 0 {
-                return Err(match expected_version {
-                    None => StoreError::Duplicate(format!("article {}", a.slug)),
-                    Some(_) => stale_or_missing(tx, "articles", "slug", &a.slug).await,
-                });
-            }
+            write_versioned(tx, &codec::ARTICLES, &values, expected_version, &a.slug).await?;
         }
         SideWrite::DeleteArticle(slug) => {
             if tx
@@ -367,34 +357,7 @@ async fn apply_side(tx: &Tx<'_>, write: SideWrite) -> Result<()> {
                 &updated_at,
                 &k.version,
             ];
-            let n = match expected_version {
-                None => {
-                    tx.execute(
-                        &format!(
-                            "INSERT INTO canned_responses ({CANNED_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
-                             ON CONFLICT (code) DO NOTHING"
-                        ),
-                        &values,
-                    )
-                    .await?
-                }
-                Some(expected) => {
-                    let mut with_expected = values.to_vec();
-                    with_expected.push(&expected);
-                    tx.execute(
-                        "UPDATE canned_responses SET title_bn = $2, title_en = $3, body_bn = $4, body_en = $5,
-                         updated_at = $6, version = $7 WHERE code = $1 AND version = $8",
-                        &with_expected,
-                    )
-                    .await?
-                }
-            };
-            if n == 0 {
-                return Err(match expected_version {
-                    None => StoreError::Duplicate(format!("canned response {}", k.code)),
-                    Some(_) => stale_or_missing(tx, "canned_responses", "code", &k.code).await,
-                });
-            }
+            write_versioned(tx, &codec::CANNED, &values, expected_version, &k.code).await?;
         }
         SideWrite::DeleteCanned(code) => {
             if tx
@@ -438,49 +401,8 @@ async fn apply_side(tx: &Tx<'_>, write: SideWrite) -> Result<()> {
                 &updated_by,
                 &p.version,
             ];
-            let n = match expected_version {
-                None => {
-                    tx.execute(
-                        &format!(
-                            "INSERT INTO service_points ({POINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-                             $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-                             ON CONFLICT (id) DO NOTHING"
-                        ),
-                        &values,
-                    )
-                    .await?
-                }
-                Some(expected) => {
-                    let mut with_expected = values.to_vec();
-                    with_expected.push(&expected);
-                    tx.execute(
-                        "UPDATE service_points SET kind = $2, name_bn = $3, name_en = $4, address_bn = $5,
-                         address_en = $6, division = $7, district = $8, upazila = $9, lat = $10, lon = $11,
-                         phone = $12, services = $13, hours = $14, notice_bn = $15, notice_en = $16,
-                         active_from = $17, active_to = $18, closed = $19, updated_at = $20, updated_by = $21,
-                         version = $22
-                         WHERE id = $1 AND version = $23",
-                        &with_expected,
-                    )
-                    .await?
-                }
-            };
-            if n == 0 {
-                return Err(match expected_version {
-                    None => StoreError::Duplicate(format!("service point {}", p.id)),
-                    Some(_) => {
-                        match tx
-                            .query_opt("SELECT version FROM service_points WHERE id = $1", &[&p.id])
-                            .await?
-                        {
-                            Some(row) => StoreError::Conflict {
-                                current: row.get(0),
-                            },
-                            None => StoreError::NotFound,
-                        }
-                    }
-                });
-            }
+            let key = p.id.to_string();
+            write_versioned(tx, &codec::POINTS, &values, expected_version, &key).await?;
         }
     }
     Ok(())

@@ -94,21 +94,41 @@ fn append_event(c: &Connection, draft: EventDraft) -> Result<()> {
     Ok(())
 }
 
-/// The stored version of the row keyed `key` in `table`, for telling a stale writer from a
-/// missing row.
-fn stale_or_missing(c: &Connection, table: &str, key_column: &str, key: &str) -> StoreError {
-    let current: rusqlite::Result<Option<i64>> = c
-        .query_row(
-            &format!("SELECT version FROM {table} WHERE {key_column} = ?1"),
-            [key],
-            |r| r.get(0),
-        )
-        .optional();
-    match current {
-        Ok(Some(current)) => StoreError::Conflict { current },
-        Ok(None) => StoreError::NotFound,
-        Err(e) => e.into(),
+/// Write a record kept by version (see [`codec::Versioned`]): `values` are its columns in
+/// order, the key first.
+fn write_versioned(
+    c: &Connection,
+    v: &codec::Versioned,
+    values: &[&dyn rusqlite::ToSql],
+    expected: Option<i64>,
+    key: &str,
+) -> Result<()> {
+    let n = match expected {
+        None => c
+            .prepare_cached(&v.insert_sql(Dialect::Sqlite))?
+            .execute(values)?,
+        Some(expected) => {
+            let mut with_expected = values.to_vec();
+            with_expected.push(&expected);
+            c.prepare_cached(&v.update_sql(Dialect::Sqlite))?
+                .execute(&with_expected[..])?
+        }
+    };
+    if n > 0 {
+        return Ok(());
     }
+    // Nothing written: a taken key, or a stale or missing row.
+    if expected.is_none() {
+        return Err(StoreError::Duplicate(format!("{} {key}", v.what)));
+    }
+    let current: Option<i64> = c
+        .prepare_cached(&v.version_sql(Dialect::Sqlite))?
+        .query_row([values[0]], |r| r.get(0))
+        .optional()?;
+    Err(match current {
+        Some(current) => StoreError::Conflict { current },
+        None => StoreError::NotFound,
+    })
 }
 
 fn apply_side(c: &Connection, write: SideWrite) -> Result<()> {
@@ -131,42 +151,21 @@ fn apply_side(c: &Connection, write: SideWrite) -> Result<()> {
             article: a,
             expected_version,
         } => {
+            let tags = codec::tags_json(&a.tags)?;
             let values = params![
                 a.slug,
                 a.title_bn,
                 a.title_en,
                 a.body_bn,
                 a.body_en,
-                codec::tags_json(&a.tags)?,
+                tags,
                 a.published,
                 a.position,
                 micros(a.updated_at),
                 a.updated_by.map(|u| u.0),
                 a.version,
-                expected_version
             ];
-            let n = match expected_version {
-                None => c
-                    .prepare_cached(&format!(
-                        "INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                         ON CONFLICT (slug) DO NOTHING"
-                    ))?
-                    // The unused twelfth parameter keeps one parameter list for both shapes.
-                    .execute(&values[..11])?,
-                Some(_) => c
-                    .prepare_cached(
-                        "UPDATE articles SET title_bn = ?2, title_en = ?3, body_bn = ?4, body_en = ?5, tags = ?6,
-                         published = ?7, position = ?8, updated_at = ?9, updated_by = ?10, version = ?11
-                         WHERE slug = ?1 AND version = ?12",
-                    )?
-                    .execute(values)?,
-            };
-            if n == 0 {
-                return Err(match expected_version {
-                    None => StoreError::Duplicate(format!("article {}", a.slug)),
-                    Some(_) => stale_or_missing(c, "articles", "slug", &a.slug),
-                });
-            }
+            write_versioned(c, &codec::ARTICLES, values, expected_version, &a.slug)?;
         }
         SideWrite::DeleteArticle(slug) => {
             if c.prepare_cached("DELETE FROM articles WHERE slug = ?1")?
@@ -188,28 +187,8 @@ fn apply_side(c: &Connection, write: SideWrite) -> Result<()> {
                 k.body_en,
                 micros(k.updated_at),
                 k.version,
-                expected_version
             ];
-            let n = match expected_version {
-                None => c
-                    .prepare_cached(&format!(
-                        "INSERT INTO canned_responses ({CANNED_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                         ON CONFLICT (code) DO NOTHING"
-                    ))?
-                    .execute(&values[..7])?,
-                Some(_) => c
-                    .prepare_cached(
-                        "UPDATE canned_responses SET title_bn = ?2, title_en = ?3, body_bn = ?4, body_en = ?5,
-                         updated_at = ?6, version = ?7 WHERE code = ?1 AND version = ?8",
-                    )?
-                    .execute(values)?,
-            };
-            if n == 0 {
-                return Err(match expected_version {
-                    None => StoreError::Duplicate(format!("canned response {}", k.code)),
-                    Some(_) => stale_or_missing(c, "canned_responses", "code", &k.code),
-                });
-            }
+            write_versioned(c, &codec::CANNED, values, expected_version, &k.code)?;
         }
         SideWrite::DeleteCanned(code) => {
             if c.prepare_cached("DELETE FROM canned_responses WHERE code = ?1")?
@@ -223,6 +202,7 @@ fn apply_side(c: &Connection, write: SideWrite) -> Result<()> {
             point: p,
             expected_version,
         } => {
+            let services = codec::tags_json(&p.services)?;
             let values = params![
                 p.id,
                 p.kind,
@@ -236,7 +216,7 @@ fn apply_side(c: &Connection, write: SideWrite) -> Result<()> {
                 p.lat,
                 p.lon,
                 p.phone,
-                codec::tags_json(&p.services)?,
+                services,
                 p.hours,
                 p.notice_bn,
                 p.notice_en,
@@ -246,33 +226,9 @@ fn apply_side(c: &Connection, write: SideWrite) -> Result<()> {
                 micros(p.updated_at),
                 p.updated_by.map(|u| u.0),
                 p.version,
-                expected_version
             ];
-            let n = match expected_version {
-                None => c
-                    .prepare_cached(&format!(
-                        "INSERT INTO service_points ({POINT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-                         ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
-                         ON CONFLICT (id) DO NOTHING"
-                    ))?
-                    .execute(&values[..22])?,
-                Some(_) => c
-                    .prepare_cached(
-                        "UPDATE service_points SET kind = ?2, name_bn = ?3, name_en = ?4, address_bn = ?5,
-                         address_en = ?6, division = ?7, district = ?8, upazila = ?9, lat = ?10, lon = ?11,
-                         phone = ?12, services = ?13, hours = ?14, notice_bn = ?15, notice_en = ?16,
-                         active_from = ?17, active_to = ?18, closed = ?19, updated_at = ?20, updated_by = ?21,
-                         version = ?22
-                         WHERE id = ?1 AND version = ?23",
-                    )?
-                    .execute(values)?,
-            };
-            if n == 0 {
-                return Err(match expected_version {
-                    None => StoreError::Duplicate(format!("service point {}", p.id)),
-                    Some(_) => stale_or_missing(c, "service_points", "id", &p.id.to_string()),
-                });
-            }
+            let key = p.id.to_string();
+            write_versioned(c, &codec::POINTS, values, expected_version, &key)?;
         }
     }
     Ok(())
