@@ -127,6 +127,35 @@ pub async fn start_page(State(state): State<AppState>, headers: HeaderMap) -> Re
     )
 }
 
+/// What every tracking form's post checks first: the rate limit, then the anti-forgery
+/// token (a forged or expired form gets the first form again, filled with `values`).
+/// Admitted: the visitor's language and form token.
+fn admit(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    headers: &HeaderMap,
+    csrf: &str,
+    values: &StartForm,
+) -> Result<(Lang, String), Response> {
+    let lang = lang_of(headers);
+    state
+        .check_public_rate(ip)
+        .map_err(IntoResponse::into_response)?;
+    let token = form_token(state, headers);
+    if !genuine_form(headers, csrf) {
+        let expired = [t(lang, "file-expired")];
+        return Err(start_again(
+            state,
+            lang,
+            &token,
+            values,
+            &expired,
+            StatusCode::FORBIDDEN,
+        ));
+    }
+    Ok((lang, token))
+}
+
 /// `POST /track`: send the code (if the numbers match), ask for it.
 pub async fn start(
     State(state): State<AppState>,
@@ -134,22 +163,10 @@ pub async fn start(
     headers: HeaderMap,
     Form(values): Form<StartForm>,
 ) -> Response {
-    let lang = lang_of(&headers);
-    if let Err(e) = state.check_public_rate(ip) {
-        return e.into_response();
-    }
-    let token = form_token(&state, &headers);
-    if !genuine_form(&headers, &values.csrf) {
-        let expired = [t(lang, "file-expired")];
-        return start_again(
-            &state,
-            lang,
-            &token,
-            &values,
-            &expired,
-            StatusCode::FORBIDDEN,
-        );
-    }
+    let (lang, token) = match admit(&state, ip, &headers, &values.csrf, &values) {
+        Ok(admitted) => admitted,
+        Err(res) => return res,
+    };
     match state
         .app
         .start_tracking(&values.number, &values.msisdn)
@@ -174,22 +191,11 @@ pub async fn verify(
     headers: HeaderMap,
     Form(values): Form<CodeForm>,
 ) -> Response {
-    let lang = lang_of(&headers);
-    if let Err(e) = state.check_public_rate(ip) {
-        return e.into_response();
-    }
-    let token = form_token(&state, &headers);
-    if !genuine_form(&headers, &values.csrf) {
-        let expired = [t(lang, "file-expired")];
-        return start_again(
-            &state,
-            lang,
-            &token,
-            &StartForm::default(),
-            &expired,
-            StatusCode::FORBIDDEN,
-        );
-    }
+    let blank = StartForm::default();
+    let (lang, token) = match admit(&state, ip, &headers, &values.csrf, &blank) {
+        Ok(admitted) => admitted,
+        Err(res) => return res,
+    };
     match state
         .app
         .verify_tracking(&values.challenge, &values.code)
