@@ -73,40 +73,35 @@ pub fn bar_chart<L: AsRef<str>>(lang: Lang, title: &str, bars: &[(L, i64)]) -> M
             .map(|((l, _), v)| format!("{}: {}", l.as_ref(), lang.int(to_i64(*v)))),
     );
 
-    html! {
-        svg.chart xmlns="http://www.w3.org/2000/svg" viewBox=(view_box(W, h)) role="img"
-            aria-label=(title) font-size=(num(FONT)) {
-            title { (title) }
-            desc { (desc) }
-            (heading(title))
-            g.grid {
-                @for tick in &ticks {
-                    @let x = x0 + scale(*tick, top, plot_w);
-                    line x1=(num(x)) x2=(num(x)) y1=(num(TOP - 4.0)) y2=(num(bottom))
-                        stroke=(GRID) {}
-                    text x=(num(x)) y=(num(bottom + 16.0)) text-anchor="middle" fill=(MUTED) {
-                        (lang.int(to_i64(*tick)))
-                    }
+    let body = html! {
+        g.grid {
+            @for tick in &ticks {
+                @let x = x0 + scale(*tick, top, plot_w);
+                line x1=(num(x)) x2=(num(x)) y1=(num(TOP - 4.0)) y2=(num(bottom))
+                    stroke=(GRID) {}
+                text x=(num(x)) y=(num(bottom + 16.0)) text-anchor="middle" fill=(MUTED) {
+                    (lang.int(to_i64(*tick)))
                 }
             }
-            @for (i, ((label, _), value)) in bars.iter().zip(&values).enumerate() {
-                @let y = TOP + ROW * i as f64;
-                @let len = scale(*value, top, plot_w);
-                @let shown = lang.int(to_i64(*value));
-                g.bar {
-                    title { (label.as_ref()) ": " (shown) }
-                    text x=(num(label_w)) y=(num(y + ROW / 2.0 + 4.0)) text-anchor="end"
-                        fill=(INK) { (clip(label.as_ref(), label_chars)) }
-                    rect x=(num(x0)) y=(num(y + (ROW - BAR) / 2.0)) width=(num(len))
-                        height=(num(BAR)) fill=(PALETTE[0]) {}
-                    text x=(num(x0 + len + 4.0)) y=(num(y + ROW / 2.0 + 4.0)) fill=(INK) {
-                        (shown)
-                    }
-                }
-            }
-            line x1=(num(x0)) x2=(num(x0)) y1=(num(TOP - 4.0)) y2=(num(bottom)) stroke=(MUTED) {}
         }
-    }
+        @for (i, ((label, _), value)) in bars.iter().zip(&values).enumerate() {
+            @let y = TOP + ROW * i as f64;
+            @let len = scale(*value, top, plot_w);
+            @let shown = lang.int(to_i64(*value));
+            g.bar {
+                title { (label.as_ref()) ": " (shown) }
+                text x=(num(label_w)) y=(num(y + ROW / 2.0 + 4.0)) text-anchor="end"
+                    fill=(INK) { (clip(label.as_ref(), label_chars)) }
+                rect x=(num(x0)) y=(num(y + (ROW - BAR) / 2.0)) width=(num(len))
+                    height=(num(BAR)) fill=(PALETTE[0]) {}
+                text x=(num(x0 + len + 4.0)) y=(num(y + ROW / 2.0 + 4.0)) fill=(INK) {
+                    (shown)
+                }
+            }
+        }
+        line x1=(num(x0)) x2=(num(x0)) y1=(num(TOP - 4.0)) y2=(num(bottom)) stroke=(MUTED) {}
+    };
+    frame(title, &desc, W, h, body)
 }
 
 /// Columns per day, each stacked by series (cases per day by channel), with a legend that
@@ -176,48 +171,43 @@ pub fn stacked_columns<D: AsRef<str>, S: AsRef<str>>(
     let h = ly + 14.0;
     let desc = describe(legend.iter().map(|(_, _, _, text)| text.clone()));
 
-    html! {
-        svg.chart xmlns="http://www.w3.org/2000/svg" viewBox=(view_box(W, h)) role="img"
-            aria-label=(title) font-size=(num(FONT)) {
-            title { (title) }
-            desc { (desc) }
-            (heading(title))
-            g.grid {
-                @for tick in &ticks {
-                    @let y = bottom - scale(*tick, top, PLOT_H);
-                    line x1=(num(x0)) x2=(num(W - 8.0)) y1=(num(y)) y2=(num(y)) stroke=(GRID) {}
-                    text x=(num(x0 - 4.0)) y=(num(y + 4.0)) text-anchor="end" fill=(MUTED) {
-                        (lang.int(to_i64(*tick)))
-                    }
-                }
-            }
-            @for (d, (day, segments)) in days.iter().zip(&columns).enumerate() {
-                @let x = x0 + slot * d as f64 + (slot - col_w) / 2.0;
-                g.column {
-                    @for (s, y, height, v) in segments {
-                        rect x=(num(x)) y=(num(*y)) width=(num(col_w)) height=(num(*height))
-                            fill=(PALETTE[s % PALETTE.len()]) {
-                            title {
-                                (series[*s].0.as_ref()) ", " (day.as_ref()) ": "
-                                (lang.int(to_i64(*v)))
-                            }
-                        }
-                    }
-                    @if d % every == 0 {
-                        text x=(num(x + col_w / 2.0)) y=(num(bottom + 16.0)) text-anchor="middle"
-                            fill=(INK) { (day.as_ref()) }
-                    }
-                }
-            }
-            line x1=(num(x0)) x2=(num(W - 8.0)) y1=(num(bottom)) y2=(num(bottom)) stroke=(MUTED) {}
-            g.legend {
-                @for (x, y, colour, text) in &legend {
-                    rect x=(num(*x)) y=(num(y - 10.0)) width="12" height="12" fill=(colour) {}
-                    text x=(num(x + 16.0)) y=(num(*y)) fill=(INK) { (text) }
+    let body = html! {
+        g.grid {
+            @for tick in &ticks {
+                @let y = bottom - scale(*tick, top, PLOT_H);
+                line x1=(num(x0)) x2=(num(W - 8.0)) y1=(num(y)) y2=(num(y)) stroke=(GRID) {}
+                text x=(num(x0 - 4.0)) y=(num(y + 4.0)) text-anchor="end" fill=(MUTED) {
+                    (lang.int(to_i64(*tick)))
                 }
             }
         }
-    }
+        @for (d, (day, segments)) in days.iter().zip(&columns).enumerate() {
+            @let x = x0 + slot * d as f64 + (slot - col_w) / 2.0;
+            g.column {
+                @for (s, y, height, v) in segments {
+                    rect x=(num(x)) y=(num(*y)) width=(num(col_w)) height=(num(*height))
+                        fill=(PALETTE[s % PALETTE.len()]) {
+                        title {
+                            (series[*s].0.as_ref()) ", " (day.as_ref()) ": "
+                            (lang.int(to_i64(*v)))
+                        }
+                    }
+                }
+                @if d % every == 0 {
+                    text x=(num(x + col_w / 2.0)) y=(num(bottom + 16.0)) text-anchor="middle"
+                        fill=(INK) { (day.as_ref()) }
+                }
+            }
+        }
+        line x1=(num(x0)) x2=(num(W - 8.0)) y1=(num(bottom)) y2=(num(bottom)) stroke=(MUTED) {}
+        g.legend {
+            @for (x, y, colour, text) in &legend {
+                rect x=(num(*x)) y=(num(y - 10.0)) width="12" height="12" fill=(colour) {}
+                text x=(num(x + 16.0)) y=(num(*y)) fill=(INK) { (text) }
+            }
+        }
+    };
+    frame(title, &desc, W, h, body)
 }
 
 /// A column per day for a share from 0 to 100 % (SLA compliance). `None` is a day with
@@ -265,76 +255,74 @@ pub fn percent_bars<D: AsRef<str>>(
         format!("{}: {v}", day.as_ref())
     }));
 
-    html! {
-        svg.chart xmlns="http://www.w3.org/2000/svg" viewBox=(view_box(W, h)) role="img"
-            aria-label=(title) font-size=(num(FONT)) {
-            title { (title) }
-            desc { (desc) }
-            (heading(title))
-            g.grid {
-                @for tick in (0..=100).step_by(20) {
-                    @let y = bottom - PLOT_H * f64::from(tick) / 100.0;
-                    line x1=(num(x0)) x2=(num(W - 8.0)) y1=(num(y)) y2=(num(y)) stroke=(GRID) {}
-                    text x=(num(x0 - 4.0)) y=(num(y + 4.0)) text-anchor="end" fill=(MUTED) {
-                        (pct(f64::from(tick)))
-                    }
+    let body = html! {
+        g.grid {
+            @for tick in (0..=100).step_by(20) {
+                @let y = bottom - PLOT_H * f64::from(tick) / 100.0;
+                line x1=(num(x0)) x2=(num(W - 8.0)) y1=(num(y)) y2=(num(y)) stroke=(GRID) {}
+                text x=(num(x0 - 4.0)) y=(num(y + 4.0)) text-anchor="end" fill=(MUTED) {
+                    (pct(f64::from(tick)))
                 }
             }
-            @for (d, (day, value)) in days.iter().zip(&values).enumerate() {
-                @let x = x0 + slot * d as f64 + (slot - col_w) / 2.0;
-                g.column {
-                    @match value {
-                        Some(p) => {
-                            @let hgt = PLOT_H * p / 100.0;
-                            rect x=(num(x)) y=(num(bottom - hgt)) width=(num(col_w))
-                                height=(num(hgt)) fill=(PALETTE[2]) {
-                                title { (day.as_ref()) ": " (pct(*p)) }
-                            }
-                            @if figures {
-                                text x=(num(x + col_w / 2.0)) y=(num(bottom - hgt - 4.0))
-                                    text-anchor="middle" fill=(INK) { (pct(*p)) }
-                            }
-                        }
-                        None => {
-                            rect x=(num(x)) y=(num(bottom - 2.0)) width=(num(col_w)) height="2"
-                                fill=(GRID) {
-                                title { (day.as_ref()) ": " (none) }
-                            }
-                        }
-                    }
-                    @if d % every == 0 {
-                        text x=(num(x + col_w / 2.0)) y=(num(bottom + 16.0)) text-anchor="middle"
-                            fill=(INK) { (day.as_ref()) }
-                    }
-                }
-            }
-            line x1=(num(x0)) x2=(num(W - 8.0)) y1=(num(bottom)) y2=(num(bottom)) stroke=(MUTED) {}
         }
-    }
+        @for (d, (day, value)) in days.iter().zip(&values).enumerate() {
+            @let x = x0 + slot * d as f64 + (slot - col_w) / 2.0;
+            g.column {
+                @match value {
+                    Some(p) => {
+                        @let hgt = PLOT_H * p / 100.0;
+                        rect x=(num(x)) y=(num(bottom - hgt)) width=(num(col_w))
+                            height=(num(hgt)) fill=(PALETTE[2]) {
+                            title { (day.as_ref()) ": " (pct(*p)) }
+                        }
+                        @if figures {
+                            text x=(num(x + col_w / 2.0)) y=(num(bottom - hgt - 4.0))
+                                text-anchor="middle" fill=(INK) { (pct(*p)) }
+                        }
+                    }
+                    None => {
+                        rect x=(num(x)) y=(num(bottom - 2.0)) width=(num(col_w)) height="2"
+                            fill=(GRID) {
+                            title { (day.as_ref()) ": " (none) }
+                        }
+                    }
+                }
+                @if d % every == 0 {
+                    text x=(num(x + col_w / 2.0)) y=(num(bottom + 16.0)) text-anchor="middle"
+                        fill=(INK) { (day.as_ref()) }
+                }
+            }
+        }
+        line x1=(num(x0)) x2=(num(W - 8.0)) y1=(num(bottom)) y2=(num(bottom)) stroke=(MUTED) {}
+    };
+    frame(title, &desc, W, h, body)
 }
 
 /// The chart's frame with a "no data" line in it, so an empty period keeps the page's shape.
 fn no_data(lang: Lang, title: &str, w: f64) -> Markup {
     let h = 100.0;
     let text = t(lang, "chart-no-data");
+    let body = html! {
+        rect x="0.5" y=(num(TOP - 8.0)) width=(num(w - 1.0)) height=(num(h - TOP + 7.5))
+            fill="none" stroke=(GRID) {}
+        text x=(num(w / 2.0)) y=(num((TOP + h) / 2.0)) text-anchor="middle" fill=(MUTED) {
+            (text)
+        }
+    };
+    frame(title, &text, w, h, body)
+}
+
+/// A chart's frame: the scalable image, named for screen readers by its title and
+/// described by `desc` (its figures read out), the title drawn on top, and `body`.
+fn frame(title: &str, desc: &str, w: f64, h: f64, body: Markup) -> Markup {
     html! {
         svg.chart xmlns="http://www.w3.org/2000/svg" viewBox=(view_box(w, h)) role="img"
             aria-label=(title) font-size=(num(FONT)) {
             title { (title) }
-            desc { (text) }
-            (heading(title))
-            rect x="0.5" y=(num(TOP - 8.0)) width=(num(w - 1.0)) height=(num(h - TOP + 7.5))
-                fill="none" stroke=(GRID) {}
-            text x=(num(w / 2.0)) y=(num((TOP + h) / 2.0)) text-anchor="middle" fill=(MUTED) {
-                (text)
-            }
+            desc { (desc) }
+            text x="0" y="18" font-size=(num(TITLE_FONT)) font-weight="700" fill=(INK) { (title) }
+            (body)
         }
-    }
-}
-
-fn heading(title: &str) -> Markup {
-    html! {
-        text x="0" y="18" font-size=(num(TITLE_FONT)) font-weight="700" fill=(INK) { (title) }
     }
 }
 
