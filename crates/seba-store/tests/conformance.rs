@@ -1163,21 +1163,7 @@ async fn list_cases_sla_buckets(store: Arc<dyn Store>) {
         };
         let got = store.list_cases(&filter, &whole).await.unwrap();
         assert_eq!(ids(&got), expected, "{bucket:?} by deadline");
-        let mut paged = Vec::new();
-        let mut after_due = None;
-        loop {
-            let page = PageRequest {
-                limit: 1,
-                order: CaseOrder::DueSoonest,
-                after_due,
-                ..PageRequest::default()
-            };
-            let got = store.list_cases(&filter, &page).await.unwrap();
-            let Some(last) = got.last() else { break };
-            after_due = Some((last.sla.resolution_due, last.id));
-            paged.extend(ids(&got));
-            assert!(paged.len() <= expected.len(), "{bucket:?} pages end");
-        }
+        let paged = ids(&by_deadline(&store, &filter, 1, expected.len()).await);
         assert_eq!(paged, expected, "{bucket:?} a page at a time");
     }
     // Ties on the deadline are broken by id, and the cursor does not skip them.
@@ -1203,23 +1189,11 @@ async fn list_cases_sla_buckets(store: Arc<dyn Store>) {
         statuses: vec![Status::New, Status::Open],
         ..Default::default()
     };
-    let mut seen = Vec::new();
-    let mut after_due = None;
-    loop {
-        let page = PageRequest {
-            limit: 2,
-            order: CaseOrder::DueSoonest,
-            after_due,
-            ..PageRequest::default()
-        };
-        let got = store.list_cases(&working, &page).await.unwrap();
-        let Some(last) = got.last() else { break };
-        after_due = Some((last.sla.resolution_due, last.id));
-        seen.extend(
-            got.into_iter()
-                .map(|c| (c.sla.resolution_due, c.id, c.status)),
-        );
-    }
+    let seen: Vec<_> = by_deadline(&store, &working, 2, 100)
+        .await
+        .into_iter()
+        .map(|c| (c.sla.resolution_due, c.id, c.status))
+        .collect();
     let mut sorted = seen.clone();
     sorted.sort();
     assert_eq!(seen, sorted, "in (due, id) order");
@@ -1289,24 +1263,12 @@ async fn at_risk_by_deadline_with_a_long_backlog(store: Arc<dyn Store>) {
         statuses: vec![Status::New, Status::Open],
         ..Default::default()
     };
-    let mut seen = Vec::new();
-    let mut after_due = None;
-    loop {
-        let page = PageRequest {
-            limit: 25,
-            order: CaseOrder::DueSoonest,
-            after_due,
-            ..PageRequest::default()
-        };
-        let got = store.list_cases(&filter, &page).await.unwrap();
-        let Some(last) = got.last() else { break };
-        after_due = Some((last.sla.resolution_due, last.id));
-        assert!(
-            got.iter().all(|c| c.subject == "at risk"),
-            "only at-risk cases"
-        );
-        seen.extend(got.iter().map(|c| (c.sla.resolution_due, c.id)));
-    }
+    let got = by_deadline(&store, &filter, 25, at_risk.len()).await;
+    assert!(
+        got.iter().all(|c| c.subject == "at risk"),
+        "only at-risk cases"
+    );
+    let seen: Vec<_> = got.iter().map(|c| (c.sla.resolution_due, c.id)).collect();
     assert_eq!(seen, at_risk, "all 60, soonest deadline first, once each");
     // Breached, most overdue first, first page only.
     let breached = CaseFilter {
@@ -1328,6 +1290,31 @@ async fn at_risk_by_deadline_with_a_long_backlog(store: Arc<dyn Store>) {
             now - minute * 2_098
         ]
     );
+}
+
+/// Every case `filter` lists soonest deadline first, read `limit` at a time through the
+/// (due, id) cursor; stops with a failure past `most` cases (a cursor that never ends).
+async fn by_deadline(
+    store: &Arc<dyn Store>,
+    filter: &CaseFilter,
+    limit: u32,
+    most: usize,
+) -> Vec<Case> {
+    let mut out: Vec<Case> = Vec::new();
+    loop {
+        let page = PageRequest {
+            limit,
+            order: CaseOrder::DueSoonest,
+            after_due: out.last().map(|c| (c.sla.resolution_due, c.id)),
+            ..PageRequest::default()
+        };
+        let got = store.list_cases(filter, &page).await.unwrap();
+        if got.is_empty() {
+            return out;
+        }
+        out.extend(got);
+        assert!(out.len() <= most, "the pages end");
+    }
 }
 
 fn sla_name(f: SlaFilter) -> &'static str {
