@@ -6,6 +6,7 @@
 //! histogram), runs only against loopback, and stops by itself after the given time.
 
 mod inbox_bench;
+mod locator_bench;
 mod search_bench;
 mod tidy;
 
@@ -46,6 +47,7 @@ fn main() -> anyhow::Result<()> {
         "bench" => rt.block_on(bench(&args)),
         "search-bench" => rt.block_on(search_bench::run(&args)),
         "inbox-bench" => rt.block_on(inbox_bench::run(&args)),
+        "locator-bench" => rt.block_on(locator_bench::run(&args)),
         "load" => {
             let url = args.get("--url").context("--url")?;
             let token = args.get("--token").context("--token")?;
@@ -68,6 +70,9 @@ fn main() -> anyhow::Result<()> {
             );
             eprintln!(
                 "       cargo xtask inbox-bench [--cases 1000000] [--data DIR] [--seconds 20]"
+            );
+            eprintln!(
+                "       cargo xtask locator-bench [--points 500000] [--seed 7] [--data DIR] [--queries 100000] [--seconds 15] [--no-http]"
             );
             eprintln!(
                 "       cargo xtask load --url http://127.0.0.1:8080 --token TOKEN [--seconds 20] [--connections 64]"

@@ -181,6 +181,8 @@ impl App {
     /// was already loaded.
     pub async fn load_demo(&self, cases: usize) -> Result<Vec<DemoUser>, AppError> {
         self.bootstrap().await?;
+        // Before the check below, so a demo loaded before there were points gets them too.
+        self.load_demo_points().await?;
         if self.store.meta("demo_loaded").await?.is_some() {
             return Ok(vec![]);
         }

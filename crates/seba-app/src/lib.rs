@@ -10,9 +10,12 @@ pub mod accounts;
 pub mod audit;
 pub mod cases;
 pub mod demo;
+pub mod demo_points;
 pub mod error;
+pub mod exchange;
 pub mod feedback;
 pub mod knowledge;
+pub mod locator;
 pub mod points;
 pub mod presence;
 pub mod random;
@@ -40,6 +43,7 @@ pub struct App {
     pub settings: Arc<AppSettings>,
     cache: Arc<settings::Cache>,
     reports: Arc<reports::DashboardCache>,
+    locator: Arc<locator::Locator>,
 }
 
 impl std::fmt::Debug for App {
@@ -64,6 +68,7 @@ impl App {
             settings: Arc::new(settings),
             cache: Arc::new(settings::Cache::default()),
             reports: Arc::new(reports::DashboardCache::default()),
+            locator: Arc::new(locator::Locator::default()),
         }
     }
 

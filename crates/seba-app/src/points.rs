@@ -8,8 +8,13 @@
 //! is kept current. Edits are optimistic, like case edits: a save names the version it was
 //! based on and fails if someone saved in between; closing and reopening, which change
 //! one flag, reload and retry instead.
+//!
+//! A save may carry an idempotency key ([`PointIdem`]): its answer is rendered from the
+//! saved point and written in the point's own transaction, so a retried create either
+//! finds the first answer or adds the point — never both.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde_json::json;
 
@@ -19,8 +24,13 @@ use seba_core::case::{Actor, InputError, optional_text};
 use seba_core::staff::Permission;
 use seba_geo::{DistrictId, DivisionId, Geography, UpazilaId};
 use seba_locator::nearest::Coord;
-use seba_locator::points::{FieldError, MAX_NOTICE_CHARS, PointInput, ServicePoint};
-use seba_store::{CaseWrite, Commit, OutboxDraft, PointRecord, SideWrite, StoreError};
+use seba_locator::points::{
+    Checked, FieldError, MAX_NOTICE_CHARS, PointInput, PointKind, ServicePoint,
+};
+use seba_store::{
+    CaseWrite, Commit, IdempotencyHook, OutboxDraft, PointFilter, PointRecord, SideWrite,
+    StoreError, StoredResponse,
+};
 
 use crate::cases::Caller;
 use crate::{App, AppError};
@@ -65,6 +75,38 @@ impl Explain for PointError {
             PointError::App(e) => e.explain(),
         }
     }
+}
+
+/// Renders the response remembered under an idempotency key, from the saved point. It may
+/// run more than once (a retried commit), so it is `Fn` and shareable.
+pub type RenderPoint = Arc<dyn Fn(&ServicePoint) -> StoredResponse + Send + Sync>;
+
+/// An idempotency key for a save, and how to render the answer to remember under it.
+pub struct PointIdem {
+    pub scope: String,
+    pub key: String,
+    pub request_hash: String,
+    pub render: RenderPoint,
+}
+
+impl std::fmt::Debug for PointIdem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PointIdem")
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+fn hook(idem: Option<&PointIdem>, point: &ServicePoint) -> Option<IdempotencyHook> {
+    idem.map(|i| {
+        let (point, render) = (point.clone(), i.render.clone());
+        IdempotencyHook {
+            scope: i.scope.clone(),
+            key: i.key.clone(),
+            request_hash: i.request_hash.clone(),
+            build: Box::new(move |_| render(&point)),
+        }
+    })
 }
 
 /// Supervisors and admins manage points; so does the system (imports, demo data).
@@ -131,7 +173,7 @@ fn record_of(point: &ServicePoint, caller: &Caller) -> PointRecord {
 
 /// A stored row back as a point. The row was checked on the way in, so a failure here is
 /// a fault (a row written by hand, or by a newer seba), reported as a store error.
-fn point_of(r: PointRecord) -> Result<ServicePoint, AppError> {
+pub(crate) fn point_of(r: PointRecord) -> Result<ServicePoint, AppError> {
     let bad = |what: &str, e: &dyn std::fmt::Display| {
         AppError::Store(StoreError::Backend(format!(
             "service point {}: stored {what} is invalid: {e}",
@@ -180,6 +222,23 @@ impl App {
         caller: Caller,
         expected_version: Option<i64>,
     ) -> Result<ServicePoint, PointError> {
+        self.save_point_idempotent(id, input, caller, expected_version, None)
+            .await
+    }
+
+    /// [`App::save_point`] with an idempotency key: the answer `idem` renders is written in
+    /// the point's own transaction. A key already taken (a repeat that raced this one, or
+    /// one that was not looked up first) fails the whole commit with
+    /// [`AppError::IdempotencyRace`], and nothing is saved; the caller answers from the
+    /// stored record.
+    pub async fn save_point_idempotent(
+        &self,
+        id: Option<i64>,
+        input: &PointInput,
+        caller: Caller,
+        expected_version: Option<i64>,
+        idem: Option<PointIdem>,
+    ) -> Result<ServicePoint, PointError> {
         if !may_manage(&caller) {
             return Err(AppError::Forbidden("manage service points").into());
         }
@@ -207,6 +266,7 @@ impl App {
             &caller,
             "point.saved",
             None,
+            hook(idem.as_ref(), &point),
         )
         .await?;
         tracing::info!(
@@ -215,6 +275,70 @@ impl App {
             "service point saved"
         );
         Ok(point)
+    }
+
+    /// Add many points in one transaction — every point with its `point.saved` audit
+    /// event and `point.changed` row, or, if anything fails, none of them. Imports and
+    /// generated data come this way; the fields were checked by the caller
+    /// ([`PointInput::check`]).
+    pub async fn add_points(
+        &self,
+        batch: Vec<Checked>,
+        caller: Caller,
+    ) -> Result<Vec<ServicePoint>, AppError> {
+        if !may_manage(&caller) {
+            return Err(AppError::Forbidden("manage service points"));
+        }
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let n = u32::try_from(batch.len())
+            .map_err(|_| AppError::Store(StoreError::Backend("too many points at once".into())))?;
+        let ids = self.store.next_point_ids(n).await?;
+        let now = self.now();
+        let points: Vec<ServicePoint> = ids
+            .into_iter()
+            .zip(batch)
+            .map(|(id, fields)| ServicePoint::new(id, fields, 1, now))
+            .collect();
+        let mut all = Commit {
+            case: CaseWrite::None,
+            messages: vec![],
+            events: Vec::with_capacity(points.len()),
+            outbox: Vec::with_capacity(points.len()),
+            idempotency: None,
+        };
+        let mut side = Vec::with_capacity(points.len());
+        for point in &points {
+            let (before, after) = diff(&json!({}), &json_of(point));
+            let one = commit(
+                EventDraft {
+                    subject: subject(point.id),
+                    at: now,
+                    actor: caller.actor.to_string(),
+                    action: "point.saved".into(),
+                    before,
+                    after,
+                },
+                point.id,
+            );
+            all.events.extend(one.events);
+            all.outbox.extend(one.outbox);
+            side.push(SideWrite::ServicePoint {
+                point: record_of(point, &caller),
+                expected_version: None,
+            });
+        }
+        self.store
+            .commit_with(all, side)
+            .await
+            .map_err(|e| match e {
+                StoreError::Duplicate(what) => AppError::Exists(what),
+                other => AppError::Store(other),
+            })?;
+        self.locator_saw(&points);
+        tracing::info!(points = points.len(), "service points added");
+        Ok(points)
     }
 
     /// Close a point, for a reason the audit trail keeps ("moved to a new address"). A
@@ -239,6 +363,30 @@ impl App {
     pub async fn points(&self, include_closed: bool) -> Result<Vec<ServicePoint>, AppError> {
         self.store
             .service_points(include_closed)
+            .await?
+            .into_iter()
+            .map(point_of)
+            .collect()
+    }
+
+    /// One page of points by id: optionally one kind and one district, closed ones if
+    /// asked for, after `after_id`, at most `limit` (1–1000).
+    pub async fn points_page(
+        &self,
+        kind: Option<PointKind>,
+        district: Option<DistrictId>,
+        include_closed: bool,
+        after_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<ServicePoint>, AppError> {
+        self.store
+            .service_points_page(&PointFilter {
+                kind: kind.map(|k| k.as_str().to_owned()),
+                district: district.map(|d| i32::from(d.0)),
+                include_closed,
+                after_id,
+                limit: limit.clamp(1, 1000),
+            })
             .await?
             .into_iter()
             .map(point_of)
@@ -288,6 +436,7 @@ impl App {
                     &caller,
                     action,
                     reason.as_deref(),
+                    None,
                 )
                 .await
             {
@@ -309,7 +458,9 @@ impl App {
         caller: &Caller,
         action: &str,
         reason: Option<&str>,
+        idempotency: Option<IdempotencyHook>,
     ) -> Result<(), AppError> {
+        let keyed = idempotency.is_some();
         let (b, mut a) = diff(&before.map_or(json!({}), json_of), &json_of(point));
         if let Some(reason) = reason
             && let Ok(serde_json::Value::Object(mut after)) =
@@ -326,9 +477,11 @@ impl App {
             before: b,
             after: a,
         };
+        let mut change = commit(event, point.id);
+        change.idempotency = idempotency;
         self.store
             .commit_with(
-                commit(event, point.id),
+                change,
                 vec![SideWrite::ServicePoint {
                     point: record_of(point, caller),
                     expected_version,
@@ -337,9 +490,13 @@ impl App {
             .await
             .map_err(|e| match e {
                 StoreError::Conflict { current } => AppError::Stale { current },
+                // Point ids come from the store's counter, so a taken key is the
+                // idempotency key's.
+                StoreError::Duplicate(_) if keyed => AppError::IdempotencyRace,
                 StoreError::Duplicate(what) => AppError::Exists(what),
                 other => AppError::Store(other),
             })?;
+        self.locator_saw(std::slice::from_ref(point));
         Ok(())
     }
 }
@@ -514,6 +671,72 @@ mod tests {
             .await
             .unwrap();
         assert_ne!(other.id, p.id);
+    }
+
+    #[tokio::test]
+    async fn a_batch_is_added_whole_with_an_event_and_a_change_row_per_point() {
+        let t = TestApp::bare().await;
+        let geo = Geography::bangladesh();
+        let mut second = centre();
+        second.name_en = "Dilkusha desk".into();
+        let batch = vec![centre().check(geo).unwrap(), second.check(geo).unwrap()];
+        let added = t.app.add_points(batch.clone(), admin()).await.unwrap();
+        assert_eq!(added.len(), 2);
+        assert_ne!(added[0].id, added[1].id);
+        assert_eq!(added[1].name_en, "Dilkusha desk");
+        assert_eq!(t.app.points(false).await.unwrap().len(), 2);
+        for p in &added {
+            assert_eq!(actions(&t, p.id).await, ["point.saved"]);
+        }
+        assert_eq!(changed(&t).await, [added[0].id, added[1].id]);
+        assert!(t.app.add_points(vec![], admin()).await.unwrap().is_empty());
+        let agent = Caller::staff(UserId(5), Role::Agent);
+        assert!(matches!(
+            t.app.add_points(batch, agent).await,
+            Err(AppError::Forbidden(_))
+        ));
+        assert_eq!(t.app.points(false).await.unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_keyed_save_remembers_its_answer_with_the_point_and_a_repeat_adds_nothing() {
+        let t = TestApp::bare().await;
+        let idem = || PointIdem {
+            scope: "user:1".into(),
+            key: "create-motijheel".into(),
+            request_hash: "h1".into(),
+            render: Arc::new(|p: &ServicePoint| StoredResponse {
+                request_hash: "h1".into(),
+                status: 201,
+                body: p.id.to_string(),
+                headers: vec![],
+            }),
+        };
+        let p = t
+            .app
+            .save_point_idempotent(None, &centre(), admin(), None, Some(idem()))
+            .await
+            .unwrap();
+        let first = t
+            .app
+            .store
+            .idempotent_response("user:1", "create-motijheel")
+            .await
+            .unwrap()
+            .expect("the answer was remembered");
+        assert_eq!(first.body, p.id.to_string());
+        let err = t
+            .app
+            .save_point_idempotent(None, &centre(), admin(), None, Some(idem()))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, PointError::App(AppError::IdempotencyRace)),
+            "{err:?}"
+        );
+        assert_eq!(t.app.points(true).await.unwrap(), std::slice::from_ref(&p));
+        assert_eq!(actions(&t, p.id).await, ["point.saved"]);
+        assert_eq!(changed(&t).await, [p.id]);
     }
 
     #[tokio::test]

@@ -79,9 +79,14 @@ static DHAKA: LazyLock<TimeZone> = LazyLock::new(|| {
 type Dhaka = TzLocation<FixedOffset>;
 
 fn dhaka_locale() -> Dhaka {
+    locale_at(DHAKA_COORDINATES)
+}
+
+/// Dhaka's clock, with the sun placed at `place` (central Dhaka if none).
+fn locale_at(place: Option<Coordinates>) -> Dhaka {
     let offset = FixedOffset::east_opt(6 * 3600).unwrap_or_else(|| Utc.fix());
     let locale = TzLocation::new(offset);
-    match DHAKA_COORDINATES {
+    match place.or(DHAKA_COORDINATES) {
         Some(c) => locale.with_coords(c),
         None => locale,
     }
@@ -484,6 +489,8 @@ pub struct Schedule {
     text: String,
     hours: OpeningHours<Dhaka>,
     holidays: Holidays,
+    /// Where the sun is reckoned for `sunrise`/`sunset` rules (central Dhaka if none).
+    place: Option<Coordinates>,
     /// Walk one day at a time instead of trusting the crate's skip-ahead; see
     /// [`needs_day_steps`].
     day_steps: bool,
@@ -524,7 +531,8 @@ impl Schedule {
         Ok(Schedule {
             text: trimmed.to_owned(),
             day_steps: needs_day_steps(&hours),
-            hours: with_context(hours, &holidays),
+            hours: with_context(hours, &holidays, None),
+            place: None,
             holidays,
         })
     }
@@ -532,10 +540,31 @@ impl Schedule {
     /// The same schedule with `holidays` as `PH`.
     pub fn with_holidays(self, holidays: &Holidays) -> Schedule {
         Schedule {
-            hours: with_context(self.hours, holidays),
+            hours: with_context(self.hours, holidays, self.place),
             holidays: holidays.clone(),
             ..self
         }
+    }
+
+    /// The same schedule with sunrise and sunset reckoned at the point's own place: the sun
+    /// rises about half an hour earlier in Sylhet than in Satkhira, and "sunrise-sunset"
+    /// hours follow it. Other rules do not depend on the place.
+    pub fn at_place(self, lat: f64, lon: f64) -> Schedule {
+        let place = Coordinates::new(lat, lon).or(self.place);
+        Schedule {
+            hours: with_context(self.hours, &self.holidays, place),
+            place,
+            ..self
+        }
+    }
+
+    /// Whether the hours name sunrise, sunset, dawn or dusk, so that the answer depends
+    /// on where the point is.
+    pub fn follows_the_sun(&self) -> bool {
+        let lower = self.text.to_ascii_lowercase();
+        ["sunrise", "sunset", "dawn", "dusk"]
+            .iter()
+            .any(|w| lower.contains(w))
     }
 
     /// The text as written (trimmed).
@@ -720,11 +749,15 @@ impl fmt::Display for Schedule {
     }
 }
 
-fn with_context(hours: OpeningHours<impl Localize>, holidays: &Holidays) -> OpeningHours<Dhaka> {
+fn with_context(
+    hours: OpeningHours<impl Localize>,
+    holidays: &Holidays,
+    place: Option<Coordinates>,
+) -> OpeningHours<Dhaka> {
     hours.with_context(
         Context::default()
             .with_holidays(holidays.0.clone())
-            .with_locale(dhaka_locale()),
+            .with_locale(locale_at(place)),
     )
 }
 
@@ -762,6 +795,11 @@ fn naive_date(d: Date) -> Option<NaiveDate> {
         u32::try_from(d.month()).ok()?,
         u32::try_from(d.day()).ok()?,
     )
+}
+
+/// The calendar date in Dhaka at `at` (what "today" means for a pop-up desk's dates).
+pub fn local_date(at: Timestamp) -> Date {
+    local_datetime(at).date()
 }
 
 fn local_datetime(at: Timestamp) -> DateTime {

@@ -10,6 +10,7 @@
 //!
 //! Everything here is pure: time comes in as an argument, data as values.
 
+pub mod exchange;
 pub mod hours;
 pub mod nearest;
 pub mod points;

@@ -663,3 +663,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn sunrise_is_reckoned_where_the_point_is() {
+    let dawn = schedule("sunrise-sunset");
+    assert!(dawn.follows_the_sun());
+    assert!(!schedule("Sa-Th 10:00-18:00").follows_the_sun());
+    // In late November the sun rises in Sylhet about 8 minutes before Satkhira (further
+    // east, but further north); between the two sunrises a "sunrise-sunset" point is
+    // open in one and not yet in the other.
+    let sylhet = dawn.clone().at_place(24.8949, 91.8687);
+    let satkhira = dawn.at_place(22.7185, 89.0705);
+    let first_open = |s: &Schedule| s.next_opening(dhaka(2026, 11, 22, 3, 0)).unwrap();
+    let (east, west) = (first_open(&sylhet), first_open(&satkhira));
+    let gap = west.duration_since(east).as_secs();
+    assert!((5 * 60..=15 * 60).contains(&gap), "{east} {west}");
+    let between = east
+        .checked_add(jiff::SignedDuration::from_secs(gap / 2))
+        .unwrap();
+    assert!(sylhet.is_open(between));
+    assert!(!satkhira.is_open(between));
+}

@@ -252,9 +252,15 @@ pub trait KnowledgeStore: Send + Sync {
 pub trait PointStore: Send + Sync {
     /// A fresh point id, never handed out before; ids may skip.
     async fn next_point_id(&self) -> Result<i64>;
+    /// `n` fresh point ids at once (for imports), in increasing order; like
+    /// [`PointStore::next_point_id`], never handed out before.
+    async fn next_point_ids(&self, n: u32) -> Result<Vec<i64>>;
     /// Points by division, district, then id; closed ones only if asked for.
     async fn service_points(&self, include_closed: bool) -> Result<Vec<PointRecord>>;
     async fn service_point(&self, id: i64) -> Result<Option<PointRecord>>;
+    /// One page of a listing, by id (see [`PointFilter`]); walks the `(district, id)` or
+    /// `(kind, id)` index, so a page costs the same at 300,000 agent points as at 300.
+    async fn service_points_page(&self, filter: &PointFilter) -> Result<Vec<PointRecord>>;
 }
 
 /// Who is on which case page right now. Ephemeral and unaudited: a lost row only hides a

@@ -422,6 +422,17 @@ pub enum SideWrite {
 /// A service point as the store keeps it. The store does not know the locator's types
 /// (the locator sits above the search crate, which sits above the store), so codes are
 /// strings and areas numbers here; `seba_locator::points` checks them on the way in.
+/// Which points a listing page holds: optionally one kind and one district, closed ones
+/// only if asked for, by id after `after_id`, at most `limit`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PointFilter {
+    pub kind: Option<String>,
+    pub district: Option<i32>,
+    pub include_closed: bool,
+    pub after_id: Option<i64>,
+    pub limit: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PointRecord {
     pub id: i64,

@@ -13,6 +13,7 @@ points-any = যেকোনো
 points-filter = দেখান
 points-show-closed = বন্ধ কেন্দ্রগুলোও দেখান
 points-count = দেখানো কেন্দ্র:
+points-next-page = পরের পাতা →
 points-col-name = নাম
 points-col-state = অবস্থা
 points-state-open = চালু

@@ -13,6 +13,7 @@ points-any = Any
 points-filter = Show
 points-show-closed = Include closed points
 points-count = Points shown:
+points-next-page = Next page →
 points-col-name = Name
 points-col-state = State
 points-state-open = Open

@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/points/{id}/close", post(api::points::close))
         .route("/api/v1/points/{id}/reopen", post(api::points::reopen))
+        .route("/api/v1/nearest", get(api::nearest::nearest))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES));
     Router::new()
         .merge(uploads)
@@ -121,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .route("/agent/logout", post(pages::staff::logout))
         .merge(pages::agent::routes())
         .merge(pages::help::routes())
+        .merge(pages::centres::routes())
         .merge(pages::dashboard::routes())
         .merge(pages::admin::routes())
         .merge(pages::content::routes())

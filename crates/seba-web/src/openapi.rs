@@ -19,6 +19,7 @@ use crate::api;
         api::admin::upload_staff, api::admin::upload_public, api::admin::download, api::search::search,
         api::points::list, api::points::get, api::points::create, api::points::put,
         api::points::close, api::points::reopen,
+        api::nearest::nearest,
     ),
     modifiers(&Security),
     tags(
@@ -29,6 +30,7 @@ use crate::api;
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "search", description = "Bengali-first search over cases"),
         (name = "points", description = "Service points: care centres, agent points, desks"),
+        (name = "locator", description = "The nearest service points, for customers (no login)"),
     )
 )]
 struct ApiDoc;

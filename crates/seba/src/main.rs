@@ -2,6 +2,7 @@
 //! PostgreSQL with `--database-url`); the other subcommands administer a deployment.
 
 mod config;
+mod points;
 mod serve;
 
 use std::path::PathBuf;
@@ -84,6 +85,11 @@ enum Command {
     Reindex,
     /// Search cases as the API does, from this node's search index.
     Search(SearchArgs),
+    /// Service points: import from and export to CSV or GeoJSON, generate agent points.
+    Points {
+        #[command(subcommand)]
+        command: points::PointsCommand,
+    },
     /// Show what the demo SMS sink "sent" (newest first).
     Sms {
         /// Only messages to this number.
@@ -311,6 +317,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Reindex => reindex(&config).await,
         Command::Search(args) => search(&config, args).await,
+        Command::Points { command } => points::run(&config, command).await,
         Command::Sms { to, limit } => {
             let app = open_app(&config).await?;
             let to = to

@@ -83,6 +83,8 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         tokio::spawn(notifier::run(app.clone(), stop_rx.clone())),
         tokio::spawn(delivery::run(app.store.clone(), adapters, stop_rx.clone())),
         tokio::spawn(maintain(app.clone(), stop_rx.clone())),
+        // The locator's in-memory index: loaded now, then kept current from the outbox.
+        tokio::spawn(seba_app::locator::run(app.clone(), stop_rx.clone())),
     ];
     if let Some(index) = &index {
         workers.push(tokio::spawn(seba_search::feed::run(

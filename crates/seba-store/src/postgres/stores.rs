@@ -1553,6 +1553,39 @@ impl PointStore for PgStore {
         Ok(row.get(0))
     }
 
+    async fn next_point_ids(&self, n: u32) -> Result<Vec<i64>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT nextval('point_ids') FROM generate_series(1, $1::bigint) ORDER BY 1",
+                &[&i64::from(n)],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    async fn service_points_page(&self, filter: &PointFilter) -> Result<Vec<PointRecord>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {POINT_COLUMNS} FROM service_points
+                     WHERE ($1::text IS NULL OR kind = $1) AND ($2::int IS NULL OR district = $2)
+                       AND (NOT closed OR $3) AND id > $4
+                     ORDER BY id LIMIT $5"
+                ),
+                &[
+                    &filter.kind,
+                    &filter.district,
+                    &filter.include_closed,
+                    &filter.after_id.unwrap_or(i64::MIN),
+                    &i64::from(filter.limit),
+                ],
+            )
+            .await?;
+        rows.iter().map(point).collect()
+    }
+
     async fn service_points(&self, include_closed: bool) -> Result<Vec<PointRecord>> {
         let client = self.pool.get().await?;
         let rows = client

@@ -1247,6 +1247,46 @@ impl PointStore for SqliteStore {
         .await
     }
 
+    async fn next_point_ids(&self, n: u32) -> Result<Vec<i64>> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let last: i64 = self
+            .write(move |c| {
+                Ok(c.query_row(
+                    "UPDATE counters SET value = value + ?1 WHERE name = 'point_id' RETURNING value",
+                    [i64::from(n)],
+                    |r| r.get(0),
+                )?)
+            })
+            .await?;
+        Ok((last - i64::from(n) + 1..=last).collect())
+    }
+
+    async fn service_points_page(&self, filter: &PointFilter) -> Result<Vec<PointRecord>> {
+        let f = filter.clone();
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {POINT_COLUMNS} FROM service_points
+                 WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR district = ?2)
+                   AND (NOT closed OR ?3) AND id > ?4
+                 ORDER BY id LIMIT ?5"
+            ))?;
+            let rows = stmt.query_map(
+                rusqlite::params![
+                    f.kind,
+                    f.district,
+                    f.include_closed,
+                    f.after_id.unwrap_or(i64::MIN),
+                    f.limit
+                ],
+                rows::point,
+            )?;
+            collect(rows)
+        })
+        .await
+    }
+
     async fn service_points(&self, include_closed: bool) -> Result<Vec<PointRecord>> {
         self.read(move |c| {
             let mut stmt = c.prepare_cached(&format!(

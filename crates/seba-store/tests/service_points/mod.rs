@@ -9,7 +9,7 @@ use jiff::SignedDuration;
 use serde_json::json;
 
 use seba_core::ids::UserId;
-use seba_store::{Commit, PointRecord, SideWrite, Store, StoreError};
+use seba_store::{Commit, PointFilter, PointRecord, SideWrite, Store, StoreError};
 
 use crate::common::*;
 
@@ -68,6 +68,14 @@ async fn service_points_versions_and_order(store: Arc<dyn Store>) {
     for _ in 0..5 {
         assert!(ids.insert(store.next_point_id().await.unwrap()));
     }
+    // A block of ids follows, none of them handed out before.
+    let block = store.next_point_ids(4).await.unwrap();
+    assert_eq!(block.len(), 4);
+    assert!(block.windows(2).all(|w| w[0] < w[1]), "{block:?}");
+    assert!(block.iter().all(|id| !ids.contains(id)));
+    assert!(store.next_point_ids(0).await.unwrap().is_empty());
+    let after = store.next_point_id().await.unwrap();
+    assert!(!ids.contains(&after) && !block.contains(&after));
     let ids: Vec<i64> = ids.into_iter().collect();
     assert!(ids[0] >= 1);
 
@@ -269,7 +277,73 @@ async fn point_ids_are_unique_under_concurrency(store: Arc<dyn Store>) {
     assert!(ids.iter().all(|&id| id >= 1));
 }
 
+async fn service_points_are_listed_a_page_at_a_time(store: Arc<dyn Store>) {
+    let ids = store.next_point_ids(7).await.unwrap();
+    for (i, &id) in ids.iter().enumerate() {
+        let mut p = point(id, 6, if i % 2 == 0 { 47 } else { 26 });
+        if i == 3 {
+            p.kind = "agent_point".into();
+        }
+        p.closed = i == 5;
+        store
+            .commit_with(audited(id, "point.saved"), save(&p, None))
+            .await
+            .unwrap();
+    }
+    let page = |filter: PointFilter| {
+        let store = store.clone();
+        async move {
+            store
+                .service_points_page(&filter)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| p.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let open: Vec<i64> = ids.iter().copied().filter(|&id| id != ids[5]).collect();
+    // By id, in pages, closed ones left out unless asked for.
+    let first = page(PointFilter {
+        limit: 4,
+        ..PointFilter::default()
+    })
+    .await;
+    assert_eq!(first, open[..4]);
+    let rest = page(PointFilter {
+        limit: 4,
+        after_id: first.last().copied(),
+        ..PointFilter::default()
+    })
+    .await;
+    assert_eq!(rest, open[4..]);
+    let all = page(PointFilter {
+        limit: 100,
+        include_closed: true,
+        ..PointFilter::default()
+    })
+    .await;
+    assert_eq!(all, ids);
+    // One district; one kind.
+    let district = page(PointFilter {
+        district: Some(26),
+        limit: 100,
+        include_closed: true,
+        ..PointFilter::default()
+    })
+    .await;
+    assert_eq!(district, [ids[1], ids[3], ids[5]]);
+    let agents = page(PointFilter {
+        kind: Some("agent_point".into()),
+        limit: 100,
+        ..PointFilter::default()
+    })
+    .await;
+    assert_eq!(agents, [ids[3]]);
+}
+
 conformance! {
+    service_points_are_listed_a_page_at_a_time => sqlite_service_points_are_listed_a_page_at_a_time, postgres_service_points_are_listed_a_page_at_a_time;
     point_ids_are_unique_under_concurrency => sqlite_point_ids_are_unique_under_concurrency, postgres_point_ids_are_unique_under_concurrency;
     service_points_versions_and_order => sqlite_service_points_versions_and_order, postgres_service_points_versions_and_order;
 }

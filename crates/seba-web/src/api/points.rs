@@ -4,11 +4,12 @@
 //! on the chain `point:<id>`). The `ETag` is the point's version; an edit may name it in
 //! `If-Match` and fails with 412 if someone saved in between.
 //!
-//! `Idempotency-Key` is not accepted here: the case routes remember a key in the case's
-//! own commit (`Idem`), which the point functions do not take; remembering it after the
-//! commit instead would still let a crash between the two create a duplicate point, so the
-//! header is refused rather than half-honoured. A retried edit with `If-Match` is safe (the
-//! repeat gets 412); a retried create may add a second point, which a supervisor closes.
+//! A create may carry an `Idempotency-Key`, as case intake does: the first answer is
+//! rendered from the new point and committed in the point's own transaction, so a retry
+//! (before, during or after the first request) gets that answer, byte for byte, and adds
+//! nothing; the same key with a different body is a 422. Edits, closing and reopening do
+//! not take the header: a retried edit with `If-Match` is already safe (the repeat gets
+//! 412), and closing or reopening twice changes nothing the second time.
 
 use std::collections::HashMap;
 
@@ -20,7 +21,9 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use seba_app::points::PointError;
+use seba_app::AppError;
+use seba_app::points::{PointError, PointIdem};
+use seba_app::tracking::request_fingerprint;
 use seba_core::Bilingual;
 use seba_core::bilingual::Explain;
 use seba_core::staff::Permission;
@@ -28,9 +31,9 @@ use seba_geo::{DistrictId, Geography};
 use seba_locator::points::{PointInput, PointKind, ServicePoint};
 
 use super::cases::bad_param;
-use super::json_body;
+use super::{json_body, replay, replay_after_race, stored};
 use crate::error::{ApiError, FieldError, Problem, etag};
-use crate::extract::{IfMatch, Staff};
+use crate::extract::{IdempotencyKey, IfMatch, Staff};
 use crate::state::AppState;
 
 /// A place name in both languages.
@@ -237,12 +240,23 @@ fn refuse_idempotency_key(headers: &HeaderMap) -> Result<(), ApiError> {
         return Err(ApiError::invalid(
             "Idempotency-Key",
             Bilingual::new(
-                "সেবা কেন্দ্রের অনুরোধে Idempotency-Key নেওয়া হয় না; সম্পাদনায় If-Match দিন",
-                "Idempotency-Key is not accepted on service points; use If-Match on edits",
+                "Idempotency-Key শুধু নতুন সেবা কেন্দ্র যোগ করতে নেওয়া হয়; সম্পাদনায় If-Match দিন",
+                "Idempotency-Key is taken only when adding a point; use If-Match on edits",
             ),
         ));
     }
     Ok(())
+}
+
+/// The headers a created point's answer carries, replayed with it.
+fn point_headers(p: &ServicePoint) -> Vec<(String, String)> {
+    vec![
+        (
+            header::LOCATION.to_string(),
+            format!("/api/v1/points/{}", p.id),
+        ),
+        (header::ETAG.to_string(), format!("\"{}\"", p.version)),
+    ]
 }
 
 fn point_response(status: StatusCode, p: &ServicePoint) -> Response {
@@ -328,26 +342,55 @@ pub async fn get(
     Ok(point_response(StatusCode::OK, &p))
 }
 
-/// Add a point (supervisors and admins). `Idempotency-Key` is not accepted (see the module
-/// notes): a retried create may add a second point.
+/// Add a point (supervisors and admins). With an `Idempotency-Key`, a retry gets the first
+/// answer (marked `Idempotent-Replayed: true`) and adds nothing.
 #[utoipa::path(post, path = "/api/v1/points", tag = "points", request_body = PointRequest,
-    responses((status = 201, body = PointView), (status = 403, body = Problem), (status = 422, body = Problem)),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    responses((status = 201, body = PointView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
+    IdempotencyKey(key): IdempotencyKey,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     staff.require(Permission::Supervise)?;
-    refuse_idempotency_key(&headers)?;
+    let hash = request_fingerprint("POST", "/api/v1/points", &body);
+    // Adding a point is rare and allocates an id: look the key up first, and let the
+    // point's own commit settle a race.
+    let scope = format!("user:{}", staff.user.id);
+    if let Some(r) = replay(&state, &scope, &key, &hash).await? {
+        return Ok(r);
+    }
     let req: PointRequest = json_body(&headers, &body)?;
-    let p = state
+    let idem = key.clone().map(|k| PointIdem {
+        scope: scope.clone(),
+        key: k,
+        request_hash: hash.clone(),
+        render: std::sync::Arc::new({
+            let hash = hash.clone();
+            move |p: &ServicePoint| {
+                stored(
+                    StatusCode::CREATED,
+                    &PointView::new(p),
+                    point_headers(p),
+                    &hash,
+                )
+            }
+        }),
+    });
+    match state
         .app
-        .save_point(None, &req.into_input(), staff.caller(), None)
+        .save_point_idempotent(None, &req.into_input(), staff.caller(), None, idem)
         .await
-        .map_err(point_error)?;
-    Ok(point_response(StatusCode::CREATED, &p))
+    {
+        Ok(p) => Ok(point_response(StatusCode::CREATED, &p)),
+        Err(PointError::App(AppError::IdempotencyRace)) => {
+            replay_after_race(&state, &scope, &key, &hash).await
+        }
+        Err(e) => Err(point_error(e)),
+    }
 }
 
 /// Replace a point's fields (supervisors and admins); a closed point stays closed.

@@ -2,9 +2,9 @@
 //! (`/static/seba.3f2a9c1b.css`), so browsers may cache them for a year and a new release
 //! is fetched at once.
 //!
-//! The customer pages load only the stylesheet; the staff desk adds one small script
-//! (keyboard shortcuts and the live "someone else is here" notice), without which every
-//! desk page still works.
+//! The customer pages load only the stylesheet, but for the centre finder, which adds a
+//! "use my location" button; the staff desk adds one small script (keyboard shortcuts and
+//! the live "someone else is here" notice). Every page works without its script.
 
 use std::sync::LazyLock;
 
@@ -38,6 +38,12 @@ const ASSETS: &[Asset] = &[
         ext: "js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../assets/desk.js"),
+    },
+    Asset {
+        stem: "locate",
+        ext: "js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/locate.js"),
     },
 ];
 
@@ -73,6 +79,11 @@ pub fn desk_stylesheet_url() -> String {
 /// The staff desk's script.
 pub fn desk_script_url() -> String {
     url_of("desk", "js")
+}
+
+/// The finder's "use my location" button (the only script on a customer page).
+pub fn locate_script_url() -> String {
+    url_of("locate", "js")
 }
 
 /// `GET /static/{name}`: an asset by its hashed name; any other name is 404.

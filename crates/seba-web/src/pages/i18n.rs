@@ -91,6 +91,7 @@ pub(crate) const BN_FTL: &[&str] = &[
     include_str!("../../i18n/bn-help.ftl"),
     include_str!("../../i18n/bn-admin.ftl"),
     include_str!("../../i18n/bn-points.ftl"),
+    include_str!("../../i18n/bn-centres.ftl"),
 ];
 pub(crate) const EN_FTL: &[&str] = &[
     include_str!("../../i18n/en.ftl"),
@@ -98,6 +99,7 @@ pub(crate) const EN_FTL: &[&str] = &[
     include_str!("../../i18n/en-help.ftl"),
     include_str!("../../i18n/en-admin.ftl"),
     include_str!("../../i18n/en-points.ftl"),
+    include_str!("../../i18n/en-centres.ftl"),
 ];
 
 fn bundle(lang: Lang, sources: &[&str]) -> FluentBundle<FluentResource> {

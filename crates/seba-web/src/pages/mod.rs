@@ -7,6 +7,8 @@
 pub mod admin;
 pub mod agent;
 pub mod assets;
+pub mod centres;
+pub mod centres_map;
 pub mod charts;
 pub mod complaints;
 pub mod content;
@@ -121,6 +123,7 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
             a.button.secondary href="/track" { (t(lang, "nav-track")) }
             " "
             a.button.secondary href="/help" { (t(lang, "nav-help")) }
+            " " a.button.secondary href="/centres" { (t(lang, "nav-centres")) }
         }
         section.card.hotline {
             h2 { (t(lang, "hotline-title")) }

@@ -418,7 +418,14 @@ pub struct ListQuery {
     closed: String,
     #[serde(default)]
     notice: String,
+    /// The last id of the previous page.
+    #[serde(default)]
+    after: String,
 }
+
+/// Points per listing page: the list reads one page of the store, not the whole table
+/// (there may be hundreds of thousands of agent points).
+const PAGE: u32 = 200;
 
 fn services_text(lang: Lang, p: &ServicePoint) -> String {
     p.services
@@ -438,17 +445,34 @@ async fn list(State(state): State<AppState>, desk: Desk, Query(q): Query<ListQue
     }
     let lang = desk.lang;
     let with_closed = q.closed == "1";
-    let all = match state.app.points(with_closed).await {
-        Ok(all) => all,
-        Err(e) => return refused(&desk, &PointForm::default(), false, e),
-    };
     let district = number_of(&q.district).and_then(|n| u16::try_from(n).ok());
     let kind = q.kind.parse::<PointKind>().ok();
-    let rows: Vec<&ServicePoint> = all
-        .iter()
-        .filter(|p| district.is_none_or(|d| p.district.0 == d))
-        .filter(|p| kind.is_none_or(|k| p.kind == k))
-        .collect();
+    let after = number_of(&q.after);
+    let rows = match state
+        .app
+        .points_page(kind, district.map(DistrictId), with_closed, after, PAGE)
+        .await
+    {
+        Ok(rows) => rows,
+        Err(e) => return refused(&desk, &PointForm::default(), false, e),
+    };
+    let next = (rows.len() == PAGE as usize)
+        .then(|| rows.last().map(|p| p.id))
+        .flatten()
+        .map(|last| {
+            // Only the parsed values go back into the link.
+            let mut url = format!("{BASE}?after={last}");
+            if let Some(d) = district {
+                url.push_str(&format!("&district={d}"));
+            }
+            if let Some(k) = kind {
+                url.push_str(&format!("&kind={}", k.as_str()));
+            }
+            if with_closed {
+                url.push_str("&closed=1");
+            }
+            url
+        });
     let geo = Geography::bangladesh();
     let notice = match q.notice.as_str() {
         "saved" => Some(t(lang, "points-done-saved")),
@@ -486,7 +510,7 @@ async fn list(State(state): State<AppState>, desk: Desk, Query(q): Query<ListQue
                 th { (t(lang, "points-col-state")) }
             } }
             tbody {
-                @for p in &rows {
+                @for p in rows.iter() {
                     @let kind = p.kind.label();
                     tr data-row data-point=(p.id) {
                         td { a href=(format!("/admin/points/edit?id={}", p.id)) { (lang.pick(&p.name_bn, &p.name_en)) } }
@@ -523,6 +547,9 @@ async fn list(State(state): State<AppState>, desk: Desk, Query(q): Query<ListQue
                     }
                 }
             }
+        }
+        @if let Some(next) = &next {
+            p { a href=(next) rel="next" { (t(lang, "points-next-page")) } }
         }
     };
     desk_page(&desk, BASE, &title(lang), body)

@@ -366,3 +366,191 @@ async fn a_customer_files_tracks_and_replies_in_chromium(t: TestApp) {
     shoot(&s, "12-dashboard").await;
     s.close().await.expect("closing the supervisor's session");
 }
+
+sqlite_only! {
+    a_customer_finds_the_nearest_centres_in_chromium => sqlite_a_customer_finds_the_nearest_centres_in_chromium;
+}
+
+/// A Chrome DevTools command sent through chromedriver (`goog/cdp/execute`): how a test
+/// tells the browser where it is, which WebDriver itself cannot.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &reqwest::Url,
+        session_id: Option<&str>,
+    ) -> Result<reqwest::Url, UrlError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &reqwest::Url) -> (reqwest::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (reqwest::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// The parse error of the URL type reqwest and fantoccini share (`url::ParseError`).
+type UrlError = <reqwest::Url as std::str::FromStr>::Err;
+
+/// "Find a centre" on a phone: with scripts off, a district picked, the five nearest on the
+/// map and in the list, a centre's page, the directory; with scripts on, "use my location"
+/// with the position the browser was told through DevTools.
+async fn a_customer_finds_the_nearest_centres_in_chromium(t: TestApp) {
+    let points = crate::centres_pages::seed(&t).await;
+    let dhaka = crate::centres_pages::district("Dhaka");
+    let motijheel = points
+        .iter()
+        .find(|p| p.name_en == "Motijheel Centre")
+        .expect("seeded")
+        .id;
+
+    // Scripts off: the district picker, the list and map, a centre, the directory.
+    let Some((_driver, c)) = browser(false).await else {
+        return;
+    };
+    c.goto(&format!("{}/", t.base)).await.expect("home");
+    click(&c, Locator::Css("a[href='/centres']")).await;
+    wait_for_path(&c, "/centres").await;
+    let html = c.source().await.expect("source");
+    assert!(!html.contains("id=\"locate\""), "no button without scripts");
+    c.find(Locator::Id("district"))
+        .await
+        .expect("the district picker")
+        .select_by_value(&dhaka.0.to_string())
+        .await
+        .expect("choosing Dhaka");
+    shoot(&c, "20-centres-form").await;
+    click(&c, Locator::Css("form#finder button[type=submit]")).await;
+    let html = wait_for(&c, "the nearest centres", |h| h.contains("id=\"results\"")).await;
+    let places = c
+        .find_all(Locator::Css("div.places > article"))
+        .await
+        .expect("the list");
+    assert_eq!(places.len(), 5, "{html}");
+    let first = places[0].text().await.expect("the first place");
+    assert!(
+        first.contains("মতিঝিল সেন্টার") && first.contains("কিমি"),
+        "{first}"
+    );
+    let route = c
+        .find(Locator::Css(
+            "div.places > article a[href^='https://www.openstreetmap.org/directions?route=']",
+        ))
+        .await
+        .expect("a directions link")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("a link");
+    assert!(route.ends_with("%3B23.73300%2C90.41720"), "{route}");
+    assert_eq!(
+        c.find_all(Locator::Css("svg circle"))
+            .await
+            .expect("markers")
+            .len(),
+        2 + 5,
+        "the origin and five numbered places on the map"
+    );
+    // The upazila picker came with the district.
+    assert!(html.contains("<select id=\"upazila\""), "{html}");
+    shoot(&c, "21-centres-found").await;
+
+    click(
+        &c,
+        Locator::Css(&format!("a[href^='/centres/{motijheel}?from=']")),
+    )
+    .await;
+    wait_for_path(&c, &format!("/centres/{motijheel}")).await;
+    let html = wait_for(&c, "the centre's page", |h| h.contains("<table")).await;
+    assert!(html.contains("০৯:০০–১৯:০০"), "{html}");
+    shoot(&c, "22-centre").await;
+
+    click(&c, Locator::Css("a[href^='/centres/directory']")).await;
+    wait_for_path(&c, "/centres/directory").await;
+    let html = wait_for(&c, "the directory", |h| {
+        h.contains(&format!("id=\"d-{}\"", dhaka.0))
+    })
+    .await;
+    // The centre's own division, its district in view; Chattogram is another page.
+    assert!(html.contains("মতিঝিল সেন্টার"), "{html}");
+    assert!(!html.contains("কালুরঘাট সেন্টার"), "{html}");
+    shoot(&c, "23-directory").await;
+    c.close().await.expect("closing the session");
+
+    // Scripts on: "use my location", with the position set through DevTools.
+    let Some((_js_driver, j)) = browser(true).await else {
+        return;
+    };
+    let (lat, lon) = (23.7461, 90.3742);
+    let told = async {
+        j.issue_cmd(Cdp {
+            cmd: "Browser.grantPermissions",
+            params: serde_json::json!({ "origin": t.base, "permissions": ["geolocation"] }),
+        })
+        .await?;
+        j.issue_cmd(Cdp {
+            cmd: "Emulation.setGeolocationOverride",
+            params: serde_json::json!({ "latitude": lat, "longitude": lon, "accuracy": 20 }),
+        })
+        .await
+    }
+    .await;
+    j.goto(&format!("{}/centres", t.base))
+        .await
+        .expect("the finder");
+    wait_for(&j, "the location button", |h| h.contains("id=\"locate\"")).await;
+    shoot(&j, "24-centres-locate").await;
+    match told {
+        Ok(_) => click(&j, Locator::Id("locate")).await,
+        Err(e) => {
+            // A chromedriver without DevTools commands: fill the fields the button fills.
+            eprintln!("no DevTools geolocation ({e}); filling lat/lon instead");
+            j.execute(
+                "var f = document.getElementById('finder');\
+                 f.elements.lat.value = arguments[0]; f.elements.lon.value = arguments[1];\
+                 f.submit();",
+                vec![
+                    serde_json::json!(lat.to_string()),
+                    serde_json::json!(lon.to_string()),
+                ],
+            )
+            .await
+            .expect("filling the position");
+        }
+    }
+    let html = wait_for(&j, "the places near the position", |h| {
+        h.contains("id=\"results\"") && h.contains("আপনার অবস্থান")
+    })
+    .await;
+    let url = j.current_url().await.expect("url");
+    assert!(
+        url.query().unwrap_or_default().contains("lat=23.74610"),
+        "{url}"
+    );
+    let dhanmondi = points
+        .iter()
+        .find(|p| p.name_en == "Dhanmondi Centre")
+        .expect("seeded")
+        .id;
+    let first = html
+        .split("id=\"p-")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a first place");
+    assert_eq!(
+        first,
+        dhanmondi.to_string(),
+        "the centre where the phone is"
+    );
+    assert!(html.contains("ঠিক এখানেই"), "{html}");
+    shoot(&j, "25-centres-located").await;
+    j.close().await.expect("closing the session");
+}

@@ -1,7 +1,9 @@
 //! The service-point JSON API: a supervisor adds a care centre in Dhaka, reads it, edits
 //! it, closes and reopens it, each change audited; coordinates in another district and
 //! unreadable hours come back as 422 naming the fields in both languages; a stale
-//! `If-Match` is 412; agents may read but not write; nobody without credentials gets in.
+//! `If-Match` is 412; a create retried with its `Idempotency-Key` (one after another, or
+//! several at once) adds one point and answers each repeat with the first answer; agents
+//! may read but not write; nobody without credentials gets in.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -17,6 +19,8 @@ both_engines! {
         postgres_invalid_and_stale_points_are_refused;
     agents_read_but_do_not_write => sqlite_agents_read_but_do_not_write,
         postgres_agents_read_but_do_not_write;
+    a_retried_create_adds_one_point => sqlite_a_retried_create_adds_one_point,
+        postgres_a_retried_create_adds_one_point;
 }
 
 fn district_id(name: &str) -> u16 {
@@ -233,9 +237,9 @@ async fn invalid_and_stale_points_are_refused(t: TestApp) {
     assert_eq!(a.expect(200)["name_en"], "First edit");
     // Without If-Match the edit applies to the current version.
     put(&t, &path, &edited, None).await.expect(200);
-    // Idempotency-Key is refused, not half-honoured.
+    // An edit takes If-Match, not Idempotency-Key.
     let a = TestApp::send(
-        t.req(&t.supervisor, Method::POST, "/api/v1/points")
+        t.req(&t.supervisor, Method::PUT, &path)
             .header("idempotency-key", "k1")
             .json(&centre()),
     )
@@ -245,6 +249,91 @@ async fn invalid_and_stale_points_are_refused(t: TestApp) {
         actions(&t, id).await,
         ["point.saved", "point.saved", "point.saved"]
     );
+}
+
+async fn create(t: &TestApp, key: &str, body: &Value) -> Answer {
+    TestApp::send(
+        t.req(&t.supervisor, Method::POST, "/api/v1/points")
+            .header("idempotency-key", key)
+            .json(body),
+    )
+    .await
+}
+
+async fn point_count(t: &TestApp) -> usize {
+    t.get(&t.admin, "/api/v1/points?include_closed=true")
+        .await
+        .expect(200)
+        .as_array()
+        .expect("a list")
+        .len()
+}
+
+async fn a_retried_create_adds_one_point(t: TestApp) {
+    // The first answer, then the same answer for the same key and body: one point.
+    let first = create(&t, "add-dhanmondi-1", &centre()).await;
+    let view = first.expect(201).clone();
+    let id = view["id"].as_i64().expect("an id");
+    assert_eq!(first.header("idempotent-replayed"), None);
+    let again = create(&t, "add-dhanmondi-1", &centre()).await;
+    again.expect(201);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.text, first.text, "the first answer, byte for byte");
+    assert_eq!(again.header("location"), first.header("location"));
+    assert_eq!(again.header("etag"), Some("\"1\""));
+    assert_eq!(point_count(&t).await, 1);
+    assert_eq!(actions(&t, id).await, ["point.saved"]);
+
+    // The same key with another body is refused, and adds nothing.
+    let mut other = centre();
+    other["name_en"] = json!("Another centre");
+    let a = create(&t, "add-dhanmondi-1", &other).await;
+    a.problem_of(422, "idempotency-key-reused");
+    assert_eq!(point_count(&t).await, 1);
+
+    // A refused body remembers nothing: the key is still free for the corrected one.
+    let mut bad = centre();
+    bad["hours"] = json!("whenever");
+    create(&t, "add-dhanmondi-2", &bad).await.problem(422);
+    let fixed = create(&t, "add-dhanmondi-2", &other).await;
+    assert_eq!(fixed.expect(201)["name_en"], "Another centre");
+    assert_eq!(fixed.header("idempotent-replayed"), None);
+    assert_eq!(point_count(&t).await, 2);
+
+    // Repeats sent together: one point, every answer the same.
+    let mut third = centre();
+    third["name_en"] = json!("Third centre");
+    let answers = futures_join(&t, "add-dhanmondi-3", &third, 6).await;
+    let ids: std::collections::BTreeSet<i64> = answers
+        .iter()
+        .map(|a| a.expect(201)["id"].as_i64().expect("an id"))
+        .collect();
+    assert_eq!(ids.len(), 1, "one point for six repeats: {ids:?}");
+    assert_eq!(point_count(&t).await, 3);
+    let outbox = t.outbox_through_marker("points-idempotency").await;
+    let changed = outbox.iter().filter(|r| r.topic == "point.changed").count();
+    assert_eq!(changed, 3, "one change row per point added");
+
+    // A bad key is refused before anything happens.
+    create(&t, "", &centre()).await.problem(422);
+    assert_eq!(point_count(&t).await, 3);
+}
+
+/// Send the same create `n` times at once.
+async fn futures_join(t: &TestApp, key: &str, body: &Value, n: usize) -> Vec<Answer> {
+    let mut tasks = Vec::new();
+    for _ in 0..n {
+        let rb = t
+            .req(&t.supervisor, Method::POST, "/api/v1/points")
+            .header("idempotency-key", key)
+            .json(body);
+        tasks.push(tokio::spawn(TestApp::send(rb)));
+    }
+    let mut out = Vec::new();
+    for task in tasks {
+        out.push(task.await.expect("a request task"));
+    }
+    out
 }
 
 async fn agents_read_but_do_not_write(t: TestApp) {

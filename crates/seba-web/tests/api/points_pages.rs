@@ -22,6 +22,7 @@ both_engines! {
 
 sqlite_only! {
     point_pages_in_both_languages => sqlite_point_pages_in_both_languages;
+    the_list_reads_a_page_at_a_time => sqlite_the_list_reads_a_page_at_a_time;
 }
 
 fn district_id(name: &str) -> String {
@@ -381,4 +382,59 @@ async fn point_pages_in_both_languages(t: TestApp) {
     let (status, html, _) = desk.get("/admin/points/edit?id=99999", "en").await;
     assert_eq!(status, 404, "{html}");
     assert!(!html.contains('⟦'), "{html}");
+}
+
+/// 250 agent points and a centre: the list shows 200 by id and links to the rest; the
+/// filters survive the link.
+async fn the_list_reads_a_page_at_a_time(t: TestApp) {
+    let geo = Geography::bangladesh();
+    let agent = |i: usize| seba_locator::points::PointInput {
+        kind: "agent_point".into(),
+        name_bn: format!("এজেন্ট {i}"),
+        name_en: format!("Agent no. {i}."),
+        address_bn: "ধানমন্ডি, ঢাকা".into(),
+        address_en: "Dhanmondi, Dhaka".into(),
+        district: "Dhaka".into(),
+        lat: "23.7509".into(),
+        lon: format!("{:.4}", 90.3935 + i as f64 * 0.0001),
+        services: vec!["cash_in_out".into()],
+        hours: "Sa-Th 08:00-22:00".into(),
+        ..Default::default()
+    };
+    let batch = (0..250)
+        .map(|i| agent(i).check(geo).expect("valid"))
+        .collect();
+    t.app
+        .add_points(batch, seba_app::cases::Caller::system())
+        .await
+        .expect("added");
+    let centre = add_centre(&t).await;
+    let desk = t.desk_login(&t.admin).await;
+    let (html, _) = desk.page("/admin/points", "en").await;
+    assert_eq!(html.matches("data-row").count(), 200, "{html}");
+    assert!(html.contains("Agent no. 0."));
+    assert!(!html.contains("Agent no. 200."));
+    let next = html
+        .split("rel=\"next\"")
+        .next()
+        .and_then(|h| h.rsplit("href=\"").next())
+        .and_then(|h| h.split('"').next())
+        .expect("a next link")
+        .replace("&amp;", "&");
+    let (html, _) = desk.page(&next, "en").await;
+    assert_eq!(html.matches("data-row").count(), 51, "{html}");
+    assert!(html.contains("Agent no. 249.") && html.contains("Dhanmondi Customer Care Centre"));
+    assert!(!html.contains("rel=\"next\""));
+    // A filter keeps to itself across pages.
+    let (html, _) = desk.page("/admin/points?kind=care_centre", "en").await;
+    assert_eq!(html.matches("data-row").count(), 1);
+    assert!(html.contains(&format!("data-point=\"{}\"", centre.id)));
+    let (html, _) = desk.page("/admin/points?kind=agent_point", "en").await;
+    let next = html
+        .split("rel=\"next\"")
+        .next()
+        .and_then(|h| h.rsplit("href=\"").next())
+        .and_then(|h| h.split('"').next())
+        .expect("a next link");
+    assert!(next.contains("kind=agent_point"), "{next}");
 }

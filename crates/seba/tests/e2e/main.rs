@@ -11,6 +11,7 @@ mod backup;
 mod cases;
 mod config;
 mod crash;
+mod points;
 mod search;
 mod two_nodes;
 mod users;
