@@ -15,15 +15,23 @@
 //!
 //! Opening hours are parsed once per distinct string (agent points share a handful) and
 //! evaluated with the holiday list as `PH`; hours that name sunrise or sunset are parsed
-//! per point, with the sun reckoned where the point is. The holiday list is reloaded every
+//! per point, with the sun reckoned where the point is. Each schedule remembers its
+//! answers for the last few minutes asked about.
+//!
+//! Filters are answered by group: points with the same kind, services, hours and dates
+//! pass or fail every question together, so a question asks each group once and then
+//! walks the all-points tree (skipping the groups that failed), a kind's own tree, or the
+//! few passing groups' trees, whichever has the passing points least thinly spread (see
+//! `Live::nearest`). A rare kind, a rare service or "open at 23:30" then costs a few
+//! microseconds instead of a walk past every agent point that fails. The holiday list is reloaded every
 //! [`HOLIDAY_REFRESH`]; a change rebuilds every schedule.
 //!
 //! Without coordinates, a customer names a district or an upazila. A district is
 //! searched from its centre; an upazila from the mean position of the points in it
 //! (the data has no upazila centres), or from its district's centre if it has none.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, RwLock};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -32,8 +40,8 @@ use tokio::sync::OnceCell;
 
 use seba_core::bilingual::{Bilingual, Explain};
 use seba_geo::{DistrictId, DivisionId, Geography, UpazilaId};
-use seba_locator::hours::{Holidays, Schedule, Status, local_date};
-use seba_locator::nearest::{Coord, Direction, Limit, PointId, PointIndex};
+use seba_locator::hours::{Holidays, Schedule, State, Status, local_date};
+use seba_locator::nearest::{Coord, Direction, Hit, Limit, PointId, PointIndex};
 use seba_locator::points::{PointKind, Service, ServicePoint};
 use seba_store::{OutboxPos, StoreError};
 
@@ -52,6 +60,120 @@ const BATCH: u32 = 2000;
 pub struct Entry {
     pub point: ServicePoint,
     pub schedule: Arc<Schedule>,
+    /// Answers about the schedule, shared by every point with the same hours.
+    memo: Arc<Memo>,
+    /// The group of points that answer every filter alike (see [`GroupKey`]).
+    group: u32,
+}
+
+impl Entry {
+    /// The point's state at `at` with the closing time, next opening and the sentence
+    /// for people, to the minute; worked out once per distinct schedule and minute.
+    pub fn hours_at(&self, at: Timestamp) -> Decor {
+        self.memo.decor(&self.schedule, at)
+    }
+}
+
+/// What a schedule says about one instant, for an answer.
+#[derive(Debug, Clone)]
+pub struct Decor {
+    pub status: Status,
+    pub closes_at: Option<Timestamp>,
+    /// `at` itself when open.
+    pub next_opening: Option<Timestamp>,
+    pub hours_now: Bilingual,
+}
+
+/// Remembered answers of one schedule, by minute. Opening hours are written to the
+/// minute, so every instant of a minute has the same state; asking many points about the
+/// same minute is the common case (every "open now" question, or a time a customer
+/// picked), and agent points share a handful of schedules, so the walk through the rules
+/// runs once per schedule and minute, not once per point.
+#[derive(Debug, Default)]
+struct Memo {
+    open: Mutex<Recent<bool>>,
+    decor: Mutex<Recent<Decor>>,
+}
+
+/// The last few minutes asked about, oldest replaced first.
+#[derive(Debug)]
+struct Recent<T> {
+    slots: Vec<(i64, T)>,
+    next: usize,
+}
+
+impl<T> Default for Recent<T> {
+    fn default() -> Self {
+        Recent {
+            slots: Vec::new(),
+            next: 0,
+        }
+    }
+}
+
+/// Minutes remembered per schedule.
+const RECENT: usize = 8;
+
+impl<T: Clone> Recent<T> {
+    fn get(&self, minute: i64) -> Option<T> {
+        self.slots
+            .iter()
+            .find(|(m, _)| *m == minute)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn put(&mut self, minute: i64, value: T) {
+        if self.slots.len() < RECENT {
+            self.slots.push((minute, value));
+        } else {
+            self.slots[self.next] = (minute, value);
+            self.next = (self.next + 1) % RECENT;
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The minute of `at` and its first instant.
+fn minute_of(at: Timestamp) -> (i64, Timestamp) {
+    let minute = at.as_second().div_euclid(60);
+    (minute, Timestamp::from_second(minute * 60).unwrap_or(at))
+}
+
+impl Memo {
+    fn is_open(&self, schedule: &Schedule, at: Timestamp) -> bool {
+        let (minute, start) = minute_of(at);
+        if let Some(open) = lock(&self.open).get(minute) {
+            return open;
+        }
+        let open = schedule.is_open(start);
+        lock(&self.open).put(minute, open);
+        open
+    }
+
+    fn decor(&self, schedule: &Schedule, at: Timestamp) -> Decor {
+        let (minute, start) = minute_of(at);
+        let remembered = lock(&self.decor).get(minute);
+        let mut d = match remembered {
+            Some(d) => d,
+            None => {
+                let d = Decor {
+                    status: schedule.state_at(start),
+                    closes_at: schedule.closes_at(start),
+                    next_opening: schedule.next_opening(start),
+                    hours_now: schedule.describe(start),
+                };
+                lock(&self.decor).put(minute, d.clone());
+                d
+            }
+        };
+        if d.status.state == State::Open {
+            d.next_opening = Some(at);
+        }
+        d
+    }
 }
 
 /// Where to search from.
@@ -167,13 +289,63 @@ struct Sum {
     n: u32,
 }
 
+/// Everything the filters ask about a point: points with the same key pass or fail
+/// every question together. Agent points fall into a dozen groups, care centres into a
+/// few dozen.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct GroupKey {
+    kind: PointKind,
+    services: BTreeSet<Service>,
+    /// The interned schedule.
+    slot: u32,
+    active_from: Option<Date>,
+    active_to: Option<Date>,
+}
+
+#[derive(Debug)]
+struct Group {
+    key: GroupKey,
+    schedule: Arc<Schedule>,
+    memo: Arc<Memo>,
+    points: PointIndex<Arc<Entry>>,
+}
+
+impl Group {
+    fn answers(&self, q: &NearQuery, day: Date, open_at: Option<Timestamp>) -> bool {
+        let k = &self.key;
+        q.kind.is_none_or(|kind| k.kind == kind)
+            && q.service.is_none_or(|s| k.services.contains(&s))
+            && k.active_from.is_none_or(|from| day >= from)
+            && k.active_to.is_none_or(|to| day <= to)
+            && open_at.is_none_or(|at| self.memo.is_open(&self.schedule, at))
+    }
+}
+
+/// With more groups than this (hours typed differently for every point), asking each
+/// group costs more than filtering point by point.
+const MAX_GROUPS: usize = 2048;
+
+/// Below this share of the points of a tree passing, the groups that pass are searched
+/// one by one; above it, the tree (all points, or all of one kind) is walked and the rest
+/// skipped (about k / share visits).
+const WALK_SHARE: f64 = 0.05;
+
 #[derive(Debug, Default)]
 struct Live {
-    index: PointIndex<Arc<Entry>>,
+    /// Every open point.
+    all: PointIndex<Arc<Entry>>,
+    /// The open points of each kind: a rare kind (279 centres among 500,000 agents) is
+    /// walked on its own.
+    kinds: HashMap<PointKind, PointIndex<Arc<Entry>>>,
+    groups: Vec<Group>,
+    group_ids: HashMap<GroupKey, u32>,
     by_id: HashMap<i64, Arc<Entry>>,
     directory: BTreeMap<DirectoryKey, Arc<Entry>>,
     upazilas: HashMap<UpazilaId, Sum>,
-    schedules: HashMap<String, Arc<Schedule>>,
+    /// Interned schedules by their text, and every slot (points that follow the sun
+    /// have one each).
+    slot_ids: HashMap<String, u32>,
+    slots: Vec<(Arc<Schedule>, Arc<Memo>)>,
     holidays: Vec<Date>,
     compiled_holidays: Holidays,
     /// The change feed has been applied up to here.
@@ -181,32 +353,79 @@ struct Live {
 }
 
 impl Live {
-    /// The parsed hours of `point`: shared with every point of the same string, unless
+    /// The slot of `point`'s hours: shared with every point of the same string, unless
     /// they follow the sun, which depends on where the point is.
-    fn schedule(&mut self, point: &ServicePoint) -> Option<Arc<Schedule>> {
-        if let Some(s) = self.schedules.get(&point.hours) {
-            return Some(s.clone());
+    fn slot(&mut self, point: &ServicePoint) -> Option<u32> {
+        if let Some(&slot) = self.slot_ids.get(&point.hours) {
+            return Some(slot);
         }
-        match Schedule::parse(&point.hours) {
-            Ok(s) => {
-                let s = s.with_holidays(&self.compiled_holidays);
-                if s.follows_the_sun() {
-                    return Some(Arc::new(s.at_place(point.coord.lat(), point.coord.lon())));
-                }
-                let s = Arc::new(s);
-                self.schedules.insert(point.hours.clone(), s.clone());
-                Some(s)
-            }
+        let parsed = match Schedule::parse(&point.hours) {
+            Ok(s) => s.with_holidays(&self.compiled_holidays),
             Err(e) => {
                 tracing::warn!(point = point.id, error = %e, "stored opening hours do not parse; point left out");
-                None
+                return None;
             }
+        };
+        let slot = u32::try_from(self.slots.len()).ok()?;
+        if parsed.follows_the_sun() {
+            let here = parsed.at_place(point.coord.lat(), point.coord.lon());
+            self.slots.push((Arc::new(here), Arc::default()));
+        } else {
+            self.slots.push((Arc::new(parsed), Arc::default()));
+            self.slot_ids.insert(point.hours.clone(), slot);
         }
+        Some(slot)
+    }
+
+    /// The entry for `point` and its group (created if new), or `None` if its hours do
+    /// not parse.
+    fn entry(&mut self, point: ServicePoint) -> Option<Arc<Entry>> {
+        let slot = self.slot(&point)?;
+        let (schedule, memo) = self.slots[slot as usize].clone();
+        let key = GroupKey {
+            kind: point.kind,
+            services: point.services.clone(),
+            slot,
+            active_from: point.active_from,
+            active_to: point.active_to,
+        };
+        let group = match self.group_ids.get(&key) {
+            Some(&g) => g,
+            None => {
+                let g = u32::try_from(self.groups.len()).ok()?;
+                self.groups.push(Group {
+                    key: key.clone(),
+                    schedule: schedule.clone(),
+                    memo: memo.clone(),
+                    points: PointIndex::new(),
+                });
+                self.group_ids.insert(key, g);
+                g
+            }
+        };
+        if let Some(u) = point.upazila {
+            let sum = self.upazilas.entry(u).or_default();
+            sum.lat += point.coord.lat();
+            sum.lon += point.coord.lon();
+            sum.n += 1;
+        }
+        Some(Arc::new(Entry {
+            point,
+            schedule,
+            memo,
+            group,
+        }))
     }
 
     fn remove(&mut self, id: i64) {
         if let Some(old) = self.by_id.remove(&id) {
-            self.index.remove(PointId(id));
+            self.all.remove(PointId(id));
+            if let Some(k) = self.kinds.get_mut(&old.point.kind) {
+                k.remove(PointId(id));
+            }
+            if let Some(g) = self.groups.get_mut(old.group as usize) {
+                g.points.remove(PointId(id));
+            }
             self.directory.remove(&directory_key(&old.point));
             if let Some(u) = old.point.upazila
                 && let Some(sum) = self.upazilas.get_mut(&u)
@@ -229,20 +448,21 @@ impl Live {
         if point.closed {
             return;
         }
-        let Some(schedule) = self.schedule(&point) else {
+        let Some(entry) = self.entry(point) else {
             return;
         };
-        if let Some(u) = point.upazila {
-            let sum = self.upazilas.entry(u).or_default();
-            sum.lat += point.coord.lat();
-            sum.lon += point.coord.lon();
-            sum.n += 1;
-        }
-        let (id, coord, key) = (point.id, point.coord, directory_key(&point));
-        let entry = Arc::new(Entry { point, schedule });
-        self.index.insert(PointId(id), coord, entry.clone());
-        self.directory.insert(key, entry.clone());
-        self.by_id.insert(id, entry);
+        let (id, coord) = (PointId(entry.point.id), entry.point.coord);
+        self.all.insert(id, coord, entry.clone());
+        self.kinds
+            .entry(entry.point.kind)
+            .or_default()
+            .insert(id, coord, entry.clone());
+        self.groups[entry.group as usize]
+            .points
+            .insert(id, coord, entry.clone());
+        self.directory
+            .insert(directory_key(&entry.point), entry.clone());
+        self.by_id.insert(entry.point.id, entry);
     }
 
     fn build(points: Vec<ServicePoint>, holidays: Vec<Date>, pos: OutboxPos) -> Live {
@@ -252,28 +472,40 @@ impl Live {
             pos,
             ..Live::default()
         };
-        let mut leaves = Vec::with_capacity(points.len());
+        let mut all = Vec::with_capacity(points.len());
+        let mut grouped: Vec<Vec<(PointId, Coord, Arc<Entry>)>> = Vec::new();
+        let mut kinds: HashMap<PointKind, Vec<(PointId, Coord, Arc<Entry>)>> = HashMap::new();
         for point in points {
             if point.closed {
                 continue;
             }
-            let Some(schedule) = live.schedule(&point) else {
+            let Some(entry) = live.entry(point) else {
                 continue;
             };
-            if let Some(u) = point.upazila {
-                let sum = live.upazilas.entry(u).or_default();
-                sum.lat += point.coord.lat();
-                sum.lon += point.coord.lon();
-                sum.n += 1;
+            let (id, coord) = (PointId(entry.point.id), entry.point.coord);
+            let g = entry.group as usize;
+            if grouped.len() <= g {
+                grouped.resize_with(g + 1, Vec::new);
             }
-            let (id, coord, key) = (point.id, point.coord, directory_key(&point));
-            let entry = Arc::new(Entry { point, schedule });
-            live.directory.insert(key, entry.clone());
-            live.by_id.insert(id, entry.clone());
-            leaves.push((PointId(id), coord, entry));
+            grouped[g].push((id, coord, entry.clone()));
+            kinds
+                .entry(entry.point.kind)
+                .or_default()
+                .push((id, coord, entry.clone()));
+            live.directory
+                .insert(directory_key(&entry.point), entry.clone());
+            live.by_id.insert(entry.point.id, entry.clone());
+            all.push((id, coord, entry));
         }
-        // Ids are unique in the store, so the bulk load cannot refuse them.
-        live.index = PointIndex::build(leaves).unwrap_or_default();
+        // Ids are unique in the store, so the bulk loads cannot refuse them.
+        live.all = PointIndex::build(all).unwrap_or_default();
+        live.kinds = kinds
+            .into_iter()
+            .map(|(kind, leaves)| (kind, PointIndex::build(leaves).unwrap_or_default()))
+            .collect();
+        for (group, leaves) in live.groups.iter_mut().zip(grouped) {
+            group.points = PointIndex::build(leaves).unwrap_or_default();
+        }
         live
     }
 
@@ -307,6 +539,79 @@ impl Live {
                 }
             }
         }
+    }
+
+    /// The nearest entries answering `q`, as (distance, bearing, direction, entry),
+    /// nearest first, equal distances by id.
+    fn nearest(
+        &self,
+        from: Coord,
+        q: &NearQuery,
+        at: Timestamp,
+    ) -> Vec<(f64, f64, Option<Direction>, Arc<Entry>)> {
+        let day = local_date(at);
+        let open_at = match q.open {
+            OpenFilter::At(t) => Some(t),
+            OpenFilter::Any => None,
+        };
+        let own =
+            |h: Hit<'_, Arc<Entry>>| (h.distance_m, h.bearing_deg, h.direction, h.payload.clone());
+        if self.groups.len() > MAX_GROUPS {
+            // Point by point: every filter on every candidate.
+            return self
+                .all
+                .nearest(from, q.k, |e| {
+                    self.groups[e.group as usize].answers(q, day, open_at)
+                })
+                .into_iter()
+                .map(own)
+                .collect();
+        }
+        let mut passing = vec![false; self.groups.len()];
+        let mut share = 0usize;
+        // Per kind: how many of its points pass, and in which groups.
+        let mut by_kind: BTreeMap<PointKind, (usize, Vec<&Group>)> = BTreeMap::new();
+        for (i, g) in self.groups.iter().enumerate() {
+            if !g.points.is_empty() && g.answers(q, day, open_at) {
+                passing[i] = true;
+                share += g.points.len();
+                let kind = by_kind.entry(g.key.kind).or_default();
+                kind.0 += g.points.len();
+                kind.1.push(g);
+            }
+        }
+        if share == 0 {
+            return Vec::new();
+        }
+        let thick = |passing: usize, of: usize| passing as f64 >= WALK_SHARE * of as f64;
+        if thick(share, self.all.len()) {
+            return self
+                .all
+                .nearest(from, q.k, |e| passing[e.group as usize])
+                .into_iter()
+                .map(own)
+                .collect();
+        }
+        // Few pass: each kind's tree where its passing points are not too thin on the
+        // ground (a rare kind among agents), the passing groups one by one elsewhere.
+        let mut found = Vec::new();
+        for (kind, (n, groups)) in &by_kind {
+            match self.kinds.get(kind) {
+                Some(tree) if thick(*n, tree.len()) => found.extend(
+                    tree.nearest(from, q.k, |e| passing[e.group as usize])
+                        .into_iter()
+                        .map(own),
+                ),
+                _ => {
+                    for g in groups {
+                        found.extend(g.points.nearest(from, q.k, |_| true).into_iter().map(own));
+                    }
+                }
+            }
+        }
+        found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.3.point.id.cmp(&b.3.point.id)));
+        found.truncate(q.k.get());
+        found
     }
 }
 
@@ -444,32 +749,27 @@ impl App {
             OpenFilter::At(t) => t,
             OpenFilter::Any => self.now(),
         };
-        let day = local_date(at);
         let live = read(lock);
         let from = live.origin(query.from)?;
-        let must_be_open = matches!(query.open, OpenFilter::At(_));
         let hits = live
-            .index
-            .nearest(from, query.k, |e: &Arc<Entry>| {
-                let p = &e.point;
-                query.kind.is_none_or(|k| p.kind == k)
-                    && query.service.is_none_or(|s| p.services.contains(&s))
-                    && p.is_active_on(day)
-                    && (!must_be_open || e.schedule.is_open(at))
-            })
+            .nearest(from, query, at)
             .into_iter()
-            .map(|hit| {
-                let entry = hit.payload.clone();
-                let status = entry.schedule.state_at(at);
-                Near {
-                    closes_at: entry.schedule.closes_at(at),
-                    next_opening: entry.schedule.next_opening(at),
-                    hours_now: entry.schedule.describe(at),
+            .map(|(distance_m, bearing_deg, direction, entry)| {
+                let Decor {
                     status,
-                    distance_m: hit.distance_m,
-                    bearing_deg: hit.bearing_deg,
-                    direction: hit.direction,
+                    closes_at,
+                    next_opening,
+                    hours_now,
+                } = entry.hours_at(at);
+                Near {
                     entry,
+                    distance_m,
+                    bearing_deg,
+                    direction,
+                    status,
+                    closes_at,
+                    next_opening,
+                    hours_now,
                 }
             })
             .collect();
@@ -509,7 +809,7 @@ impl App {
     /// How many open points the index holds.
     pub async fn located_count(&self) -> Result<usize, AppError> {
         let lock = self.locator().await?;
-        Ok(read(lock).index.len())
+        Ok(read(lock).all.len())
     }
 }
 
@@ -539,7 +839,6 @@ pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
 mod tests {
     use seba_core::ids::UserId;
     use seba_core::staff::Role;
-    use seba_locator::hours::State;
     use seba_locator::points::PointInput;
     use seba_store::Holiday;
 
@@ -806,5 +1105,159 @@ mod tests {
             .unwrap();
         assert_eq!(dhaka_only.len(), 1);
         assert_eq!(dhaka_only[0].point.name_en, "dhaka centre");
+    }
+
+    /// Points in few big groups (agents) and many small ones (centres, pop-ups), asked
+    /// with every kind of filter: the answers are the brute-force ones, whichever way the
+    /// index takes (one walk, or group by group).
+    #[tokio::test]
+    async fn answers_match_a_brute_force_oracle_on_every_path() {
+        use rand::{Rng, SeedableRng};
+        let t = TestApp::bare().await;
+        let geo = Geography::bangladesh();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+        let hours = [
+            "Sa-Th 08:00-22:00",
+            "Mo-Su 10:00-18:00; PH off",
+            "24/7",
+            "Su-Th 09:00-17:00; Fr off",
+            "sunrise-sunset",
+        ];
+        let services = ["cash_in_out", "pin_reset", "account_opening", "g2p"];
+        let mut batch = Vec::new();
+        while batch.len() < 1500 {
+            let (lat, lon) = (rng.gen_range(23.6..23.9), rng.gen_range(90.3..90.5));
+            let Some(district) = geo.district_at(lat, lon) else {
+                continue;
+            };
+            let i = batch.len();
+            let (kind, svc, hrs) = match i % 50 {
+                0..=1 => (
+                    "care_centre",
+                    vec!["pin_reset", services[i % 4]],
+                    hours[i % 5],
+                ),
+                2 => ("popup_desk", vec!["account_opening"], "Mo-Su 10:00-20:00"),
+                3 => ("g2p_point", vec!["g2p"], hours[3]),
+                _ => ("agent_point", vec!["cash_in_out"], hours[i % 2]),
+            };
+            let input = PointInput {
+                kind: kind.into(),
+                name_bn: format!("p{i}"),
+                name_en: format!("p{i}"),
+                address_bn: "ঠিকানা".into(),
+                address_en: "address".into(),
+                district: district.id.to_string(),
+                lat: format!("{lat:.6}"),
+                lon: format!("{lon:.6}"),
+                services: svc.into_iter().map(String::from).collect(),
+                hours: hrs.into(),
+                active_from: (kind == "popup_desk").then(|| "2026-11-20".into()),
+                active_to: (kind == "popup_desk").then(|| format!("2026-11-{}", 20 + i % 6)),
+                ..PointInput::default()
+            };
+            batch.push(input.check(geo).unwrap());
+        }
+        let points = t.app.add_points(batch, admin()).await.unwrap();
+        let instants: [Timestamp; 3] = [
+            t.app.now(),
+            "2026-11-22T17:30:00Z".parse().unwrap(),
+            "2026-11-27T05:00:00Z".parse().unwrap(),
+        ];
+        let kinds = [
+            None,
+            Some(PointKind::CareCentre),
+            Some(PointKind::AgentPoint),
+            Some(PointKind::PopupDesk),
+            Some(PointKind::DropBox),
+        ];
+        let wanted = [
+            None,
+            Some(Service::PinReset),
+            Some(Service::CashInOut),
+            Some(Service::G2p),
+        ];
+        for round in 0..400 {
+            let from = Coord::new(rng.gen_range(23.6..23.9), rng.gen_range(90.3..90.5)).unwrap();
+            let open = if round % 3 == 0 {
+                OpenFilter::Any
+            } else {
+                OpenFilter::At(instants[round % 3])
+            };
+            let q = NearQuery {
+                from: Origin::At(from),
+                k: Limit::new(rng.gen_range(1..=12)).unwrap(),
+                kind: kinds[round % kinds.len()],
+                service: wanted[(round / 5) % wanted.len()],
+                open,
+            };
+            let at = match open {
+                OpenFilter::At(at) => at,
+                OpenFilter::Any => t.app.now(),
+            };
+            let day = local_date(at);
+            let mut oracle: Vec<(f64, i64)> = points
+                .iter()
+                .filter(|p| q.kind.is_none_or(|k| p.kind == k))
+                .filter(|p| q.service.is_none_or(|s| p.services.contains(&s)))
+                .filter(|p| p.is_active_on(day))
+                .filter(|p| {
+                    let s = Schedule::parse(&p.hours)
+                        .unwrap()
+                        .at_place(p.coord.lat(), p.coord.lon());
+                    matches!(open, OpenFilter::Any) || s.is_open(at)
+                })
+                .map(|p| (from.distance_m(p.coord), p.id))
+                .collect();
+            oracle.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            oracle.truncate(q.k.get());
+            let got: Vec<(f64, i64)> = t
+                .app
+                .nearest(&q)
+                .await
+                .unwrap()
+                .hits
+                .iter()
+                .map(|h| (h.distance_m, h.entry.point.id))
+                .collect();
+            assert_eq!(
+                got.iter().map(|g| g.1).collect::<Vec<_>>(),
+                oracle.iter().map(|o| o.1).collect::<Vec<_>>(),
+                "round {round}: {q:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn remembered_answers_follow_the_clock() {
+        let t = TestApp::bare().await;
+        save(&t, dhaka("centre", 1.0, "care_centre", "Sa-Th 10:00-18:00")).await;
+        let says = |a: &Nearby| a.hits[0].hours_now.en.clone();
+        let first = t.app.nearest(&from_motijheel()).await.unwrap();
+        assert_eq!(says(&first), "Open today until 6 pm");
+        assert_eq!(first.hits[0].next_opening, Some(t.app.now()));
+        // Twenty seconds on, the same minute: the same answer, opening "now" moves along.
+        t.clock.set("2026-11-22T04:00:20Z".parse().unwrap());
+        let again = t.app.nearest(&from_motijheel()).await.unwrap();
+        assert_eq!(says(&again), "Open today until 6 pm");
+        assert_eq!(again.hits[0].next_opening, Some(t.app.now()));
+        // 17:30: closing soon; 18:00: closed, and "open now" finds nothing.
+        t.clock.set("2026-11-22T11:30:00Z".parse().unwrap());
+        let late = t.app.nearest(&from_motijheel()).await.unwrap();
+        assert!(
+            says(&late).contains("closes in 30 minutes"),
+            "{}",
+            says(&late)
+        );
+        t.clock.set("2026-11-22T12:00:00Z".parse().unwrap());
+        let closed = t.app.nearest(&from_motijheel()).await.unwrap();
+        assert_eq!(closed.hits[0].status.state, State::Closed);
+        let mut open = from_motijheel();
+        open.open = OpenFilter::At(t.app.now());
+        assert!(names(&t, &open).await.is_empty());
+        // And back in the morning, open again (the stretch remembered does not cover it).
+        t.clock.set("2026-11-22T04:05:00Z".parse().unwrap());
+        open.open = OpenFilter::At(t.app.now());
+        assert_eq!(names(&t, &open).await, ["centre"]);
     }
 }

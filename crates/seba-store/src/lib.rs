@@ -258,8 +258,9 @@ pub trait PointStore: Send + Sync {
     /// Points by division, district, then id; closed ones only if asked for.
     async fn service_points(&self, include_closed: bool) -> Result<Vec<PointRecord>>;
     async fn service_point(&self, id: i64) -> Result<Option<PointRecord>>;
-    /// One page of a listing, by id (see [`PointFilter`]); walks the `(district, id)` or
-    /// `(kind, id)` index, so a page costs the same at 300,000 agent points as at 300.
+    /// One page of a listing, by id (see [`PointFilter`]); only the conditions given are
+    /// put in the query, so a kind or a district walks its `(kind, id)` or
+    /// `(district, id)` index.
     async fn service_points_page(&self, filter: &PointFilter) -> Result<Vec<PointRecord>>;
 }
 

@@ -25,6 +25,12 @@ pub struct RateLimits {
     pub login_per_minute: u32,
     /// Public (customer) requests per minute: complaints, tracking.
     pub public_per_minute: u32,
+    /// The locator's public reads per minute: `GET /api/v1/nearest` and the finder pages
+    /// (`/centres…`). A bucket of their own, and a larger one: a mobile operator's
+    /// customers often share one carrier address (CGNAT), and a map app asks several
+    /// times per screen. Reads only, so finding a centre never uses up the allowance for
+    /// filing or tracking a complaint, nor the other way round.
+    pub locator_per_minute: u32,
 }
 
 impl Default for RateLimits {
@@ -32,6 +38,7 @@ impl Default for RateLimits {
         RateLimits {
             login_per_minute: 10,
             public_per_minute: 60,
+            locator_per_minute: 600,
         }
     }
 }
@@ -48,6 +55,7 @@ pub struct AppState {
     pub search: Option<Arc<seba_search::home::LiveIndex>>,
     login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     public_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    locator_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     tokens: Arc<Mutex<HashMap<String, (Instant, User)>>>,
 }
 
@@ -66,6 +74,7 @@ impl AppState {
             search: None,
             login_limiter: limiter(limits.login_per_minute),
             public_limiter: limiter(limits.public_per_minute),
+            locator_limiter: limiter(limits.locator_per_minute),
             tokens: Arc::new(Mutex::new(HashMap::new())),
         }
     }
@@ -78,6 +87,14 @@ impl AppState {
 
     pub fn check_public_rate(&self, ip: IpAddr) -> Result<(), ApiError> {
         self.public_limiter
+            .check_key(&ip)
+            .map_err(|_| ApiError::too_many())
+    }
+
+    /// The locator's public reads (the nearest API and the finder pages), counted apart
+    /// from [`Self::check_public_rate`]; see [`RateLimits::locator_per_minute`].
+    pub fn check_locator_rate(&self, ip: IpAddr) -> Result<(), ApiError> {
+        self.locator_limiter
             .check_key(&ip)
             .map_err(|_| ApiError::too_many())
     }

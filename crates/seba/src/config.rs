@@ -30,6 +30,10 @@ pub struct Config {
     pub secure_cookies: bool,
     pub login_per_minute: u32,
     pub public_per_minute: u32,
+    /// The locator's public reads per client address and minute (`GET /api/v1/nearest`
+    /// and the `/centres` pages), counted apart from `public_per_minute`: many customers
+    /// share one carrier address, and a map app asks several times per screen.
+    pub locator_per_minute: u32,
     pub app: AppSettings,
     pub sms: SmsSettings,
     pub email: EmailSettings,
@@ -96,6 +100,7 @@ impl Default for Config {
             secure_cookies: false,
             login_per_minute: 10,
             public_per_minute: 60,
+            locator_per_minute: 600,
             app: AppSettings::default(),
             sms: SmsSettings::default(),
             email: EmailSettings::default(),
@@ -300,6 +305,23 @@ mod tests {
                 "{bad}: {err:#}"
             );
         }
+    }
+
+    #[test]
+    fn locator_limit_is_its_own_key() {
+        let c = Config::load(None, vec![]).unwrap();
+        assert_eq!((c.public_per_minute, c.locator_per_minute), (60, 600));
+        let env = vec![
+            ("SEBA_LOCATOR_PER_MINUTE".to_string(), "1200".to_string()),
+            ("SEBA_PUBLIC_PER_MINUTE".to_string(), "30".to_string()),
+        ];
+        let c = Config::load(None, env).unwrap();
+        assert_eq!((c.public_per_minute, c.locator_per_minute), (30, 1200));
+        assert!(
+            toml::to_string(&c)
+                .unwrap()
+                .contains("locator_per_minute = 1200")
+        );
     }
 
     #[test]

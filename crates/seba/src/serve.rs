@@ -98,6 +98,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         RateLimits {
             login_per_minute: config.login_per_minute,
             public_per_minute: config.public_per_minute,
+            locator_per_minute: config.locator_per_minute,
         },
     );
     state.secure_cookies = config.secure_cookies;

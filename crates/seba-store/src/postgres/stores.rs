@@ -1565,24 +1565,27 @@ impl PointStore for PgStore {
     }
 
     async fn service_points_page(&self, filter: &PointFilter) -> Result<Vec<PointRecord>> {
+        // Only the conditions asked for, so the planner can use `(kind, id)` or
+        // `(district, id)`.
+        let after = filter.after_id.unwrap_or(i64::MIN);
+        let limit = i64::from(filter.limit);
+        let mut sql = format!("SELECT {POINT_COLUMNS} FROM service_points WHERE id > $1");
+        let mut args: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&after];
+        if let Some(kind) = &filter.kind {
+            args.push(kind);
+            sql.push_str(&format!(" AND kind = ${}", args.len()));
+        }
+        if let Some(district) = &filter.district {
+            args.push(district);
+            sql.push_str(&format!(" AND district = ${}", args.len()));
+        }
+        if !filter.include_closed {
+            sql.push_str(" AND NOT closed");
+        }
+        args.push(&limit);
+        sql.push_str(&format!(" ORDER BY id LIMIT ${}", args.len()));
         let client = self.pool.get().await?;
-        let rows = client
-            .query(
-                &format!(
-                    "SELECT {POINT_COLUMNS} FROM service_points
-                     WHERE ($1::text IS NULL OR kind = $1) AND ($2::int IS NULL OR district = $2)
-                       AND (NOT closed OR $3) AND id > $4
-                     ORDER BY id LIMIT $5"
-                ),
-                &[
-                    &filter.kind,
-                    &filter.district,
-                    &filter.include_closed,
-                    &filter.after_id.unwrap_or(i64::MIN),
-                    &i64::from(filter.limit),
-                ],
-            )
-            .await?;
+        let rows = client.query(&sql, &args).await?;
         rows.iter().map(point).collect()
     }
 

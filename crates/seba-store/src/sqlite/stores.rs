@@ -1266,22 +1266,25 @@ impl PointStore for SqliteStore {
     async fn service_points_page(&self, filter: &PointFilter) -> Result<Vec<PointRecord>> {
         let f = filter.clone();
         self.read(move |c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT {POINT_COLUMNS} FROM service_points
-                 WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR district = ?2)
-                   AND (NOT closed OR ?3) AND id > ?4
-                 ORDER BY id LIMIT ?5"
-            ))?;
-            let rows = stmt.query_map(
-                rusqlite::params![
-                    f.kind,
-                    f.district,
-                    f.include_closed,
-                    f.after_id.unwrap_or(i64::MIN),
-                    f.limit
-                ],
-                rows::point,
-            )?;
+            // Only the conditions asked for, so the planner walks `(kind, id)` or
+            // `(district, id)` rather than the whole table by id.
+            let mut sql = format!("SELECT {POINT_COLUMNS} FROM service_points WHERE id > ?1");
+            let mut args: Vec<rusqlite::types::Value> = vec![f.after_id.unwrap_or(i64::MIN).into()];
+            if let Some(kind) = f.kind {
+                args.push(kind.into());
+                sql.push_str(&format!(" AND kind = ?{}", args.len()));
+            }
+            if let Some(district) = f.district {
+                args.push(i64::from(district).into());
+                sql.push_str(&format!(" AND district = ?{}", args.len()));
+            }
+            if !f.include_closed {
+                sql.push_str(" AND NOT closed");
+            }
+            args.push(i64::from(f.limit).into());
+            sql.push_str(&format!(" ORDER BY id LIMIT ?{}", args.len()));
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), rows::point)?;
             collect(rows)
         })
         .await

@@ -8,9 +8,12 @@
 //! both languages and a link to a route on OpenStreetMap. It is answered from the node's
 //! in-memory index (`seba_app::locator`); nothing is stored.
 //!
-//! The route needs no login and is rate-limited per client address like every public
-//! route. Where a customer stands is personal: the request is logged and measured by its
-//! route pattern only (see `observe` in the crate root), never with its query.
+//! The route needs no login and is rate-limited per client address, in the locator's own
+//! bucket (`RateLimits::locator_per_minute`, shared with the finder pages), not the one
+//! complaints and tracking use: many customers behind one carrier address, each map app
+//! asking several times per screen, must neither be refused by the complaint limit nor
+//! use it up. Where a customer stands is personal: the request is logged and measured by
+//! its route pattern only (see `observe` in the crate root), never with its query.
 //!
 //! Every parameter is read strictly: unknown ones, numbers that are not numbers,
 //! coordinates outside Bangladesh, `k` outside 1–100, unknown districts, kinds and services
@@ -297,7 +300,9 @@ fn number(v: &str) -> Option<u16> {
         .and_then(|n| u16::try_from(n).ok())
 }
 
-fn district(v: &str) -> Result<&'static District, ApiError> {
+/// A district by id (either digit script) or by name in either script; a 422 naming
+/// `district` otherwise. The points list resolves its `district` the same way.
+pub(crate) fn district(v: &str) -> Result<&'static District, ApiError> {
     let geo = Geography::bangladesh();
     let found = match number(v) {
         Some(n) => geo.district(DistrictId(n)),
@@ -461,6 +466,15 @@ fn unknown_code(field: &str, v: &str, known: &[&str], what: Bilingual) -> ApiErr
     )
 }
 
+/// A kind of point by its code; a 422 naming `kind` and listing the codes otherwise. The
+/// points list reads its `kind` the same way.
+pub(crate) fn kind(v: &str) -> Result<PointKind, ApiError> {
+    v.parse::<PointKind>().map_err(|_| {
+        let known: Vec<&str> = PointKind::ALL.iter().map(|k| k.as_str()).collect();
+        unknown_code("kind", v, &known, Bilingual::new("ধরন", "kind"))
+    })
+}
+
 /// The question in a query string, or the first thing wrong with it.
 fn query(q: &HashMap<String, String>, now: Timestamp) -> Result<NearQuery, ApiError> {
     const KNOWN: &[&str] = &[
@@ -520,14 +534,7 @@ fn query(q: &HashMap<String, String>, now: Timestamp) -> Result<NearQuery, ApiEr
         Some(v) => Limit::parse(&v).map_err(|e| bad("k", e.explain()))?,
         None => Limit::DEFAULT,
     };
-    let kind = get("kind")
-        .map(|v| {
-            v.parse::<PointKind>().map_err(|_| {
-                let known: Vec<&str> = PointKind::ALL.iter().map(|k| k.as_str()).collect();
-                unknown_code("kind", &v, &known, Bilingual::new("ধরন", "kind"))
-            })
-        })
-        .transpose()?;
+    let kind = get("kind").map(|v| kind(&v)).transpose()?;
     let service = get("service")
         .map(|v| {
             v.parse::<Service>().map_err(|_| {
@@ -577,7 +584,8 @@ fn locator_error(e: LocatorError) -> ApiError {
 }
 
 /// The nearest service points to a position, a district or an upazila. Public and
-/// rate-limited; nothing is stored or logged about where the customer is.
+/// rate-limited (the locator's own limit, apart from complaints and tracking); nothing is
+/// stored or logged about where the customer is.
 #[utoipa::path(get, path = "/api/v1/nearest", tag = "locator",
     params(
         ("lat" = Option<String>, Query, description = "Latitude in decimal degrees (ASCII or Bengali digits); with lon"),
@@ -596,7 +604,7 @@ pub async fn nearest(
     ClientIp(ip): ClientIp,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<NearestAnswer>, ApiError> {
-    state.check_public_rate(ip)?;
+    state.check_locator_rate(ip)?;
     let question = query(&q, state.app.now())?;
     let nearby = state.app.nearest(&question).await.map_err(locator_error)?;
     Ok(Json(NearestAnswer::new(&nearby)))

@@ -1,5 +1,7 @@
 //! Service points over JSON: list and read (any staff who may read cases — agents answer
-//! callers asking where to go), add, edit, close and reopen (supervisors and admins). Each
+//! callers asking where to go), add, edit, close and reopen (supervisors and admins). The
+//! list is paged by id (there may be hundreds of thousands of agent points): each page
+//! names the `after` of the next, and is read from where the last one stopped. Each
 //! change is audited by the application (`point.saved`, `point.closed`, `point.reopened`
 //! on the chain `point:<id>`). The `ETag` is the point's version; an edit may name it in
 //! `If-Match` and fails with 412 if someone saved in between.
@@ -27,10 +29,12 @@ use seba_app::tracking::request_fingerprint;
 use seba_core::Bilingual;
 use seba_core::bilingual::Explain;
 use seba_core::staff::Permission;
+use seba_core::text;
 use seba_geo::{DistrictId, Geography};
 use seba_locator::points::{PointInput, PointKind, ServicePoint};
 
 use super::cases::bad_param;
+use super::nearest;
 use super::{json_body, replay, replay_after_race, stored};
 use crate::error::{ApiError, FieldError, Problem, etag};
 use crate::extract::{IdempotencyKey, IfMatch, Staff};
@@ -270,63 +274,129 @@ fn point_response(status: StatusCode, p: &ServicePoint) -> Response {
     res
 }
 
-fn district_param(v: &str) -> Result<DistrictId, ApiError> {
-    let geo = Geography::bangladesh();
-    let by_id = v
-        .parse::<u16>()
-        .ok()
-        .map(DistrictId)
-        .filter(|d| geo.district(*d).is_some());
-    by_id
-        .or_else(|| geo.find_district(v).map(|d| d.id))
-        .ok_or_else(|| bad_param("district", "unknown district", "অজানা জেলা"))
+/// A page of the points list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PointList {
+    /// Points in id order.
+    pub points: Vec<PointView>,
+    /// Pass as `after` for the next page; null on the last one. A full page always has
+    /// one, so the page after it may be empty.
+    pub next: Option<i64>,
 }
 
-/// Service points by division, district and id; filter by `district` (id or name) and
-/// `kind`; closed ones only with `include_closed=true`.
+/// How many points a page holds unless `limit` says otherwise, and at most.
+const PAGE_DEFAULT: u32 = 100;
+const PAGE_MAX: u32 = 1000;
+
+/// The list's query parameters.
+const KNOWN: &[&str] = &["kind", "district", "include_closed", "after", "limit"];
+
+/// What the list was asked for.
+struct ListQuery {
+    kind: Option<PointKind>,
+    district: Option<DistrictId>,
+    include_closed: bool,
+    after: Option<i64>,
+    limit: u32,
+}
+
+/// The list's query string, read strictly: an unknown parameter or a bad value is a 422
+/// naming it. An empty value, as a form sends it, counts as not sent.
+fn list_query(q: &HashMap<String, String>) -> Result<ListQuery, ApiError> {
+    let mut out = ListQuery {
+        kind: None,
+        district: None,
+        include_closed: false,
+        after: None,
+        limit: PAGE_DEFAULT,
+    };
+    for (k, v) in q {
+        let v = text::clean(v);
+        let v = v.as_str();
+        match k.as_str() {
+            _ if v.is_empty() && KNOWN.contains(&k.as_str()) => {}
+            "district" => out.district = Some(nearest::district(v)?.id),
+            "kind" => out.kind = Some(nearest::kind(v)?),
+            "include_closed" => {
+                out.include_closed = match v {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => return Err(bad_param("include_closed", "true or false", "true বা false")),
+                }
+            }
+            "after" => {
+                out.after = Some(
+                    text::ascii_digits(v)
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|n| *n >= 0)
+                        .ok_or_else(|| {
+                            bad_param(
+                                "after",
+                                "a point id: `next` from the previous page",
+                                "একটি কেন্দ্রের আইডি: আগের পাতার `next`",
+                            )
+                        })?,
+                )
+            }
+            "limit" => {
+                out.limit = text::ascii_digits(v)
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=PAGE_MAX).contains(n))
+                    .ok_or_else(|| {
+                        bad_param(
+                            "limit",
+                            "a number from 1 to 1000",
+                            "১ থেকে ১০০০ এর মধ্যে সংখ্যা",
+                        )
+                    })?
+            }
+            other => {
+                let shown: String = other.chars().take(40).collect();
+                return Err(bad_param(
+                    &shown,
+                    &format!("unknown query parameter; known: {}", KNOWN.join(", ")),
+                    &format!("অজানা প্যারামিটার; এগুলো চলে: {}", KNOWN.join(", ")),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Service points a page at a time, in id order: `limit` of them (100 unless asked, at
+/// most 1000) after the id `after`; pass the answer's `next` as `after` for the next page.
+/// Filter by `kind` and `district` (an id or a name in either script); closed points only
+/// with `include_closed=true`.
 #[utoipa::path(get, path = "/api/v1/points", tag = "points",
-    params(("district" = Option<String>, Query, description = "A district id or name"),
-        ("kind" = Option<String>, Query), ("include_closed" = Option<bool>, Query)),
-    responses((status = 200, body = Vec<PointView>), (status = 401, body = Problem), (status = 422, body = Problem)),
+    params(
+        ("kind" = Option<String>, Query, description = "care_centre, agent_point, popup_desk, g2p_point or drop_box"),
+        ("district" = Option<String>, Query, description = "A district id or name in either script"),
+        ("include_closed" = Option<bool>, Query, description = "Closed points too (default false)"),
+        ("after" = Option<i64>, Query, description = "`next` from the previous page: points with a larger id"),
+        ("limit" = Option<u32>, Query, description = "Points per page, 1–1000 (default 100)"),
+    ),
+    responses((status = 200, body = PointList), (status = 401, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Vec<PointView>>, ApiError> {
+) -> Result<Json<PointList>, ApiError> {
     staff.require(Permission::ReadCases)?;
-    let (mut district, mut kind, mut include_closed) = (None, None, false);
-    for (k, v) in &q {
-        let v = v.trim();
-        match k.as_str() {
-            "district" if !v.is_empty() => district = Some(district_param(v)?),
-            "district" => {}
-            "kind" if !v.is_empty() => {
-                kind =
-                    Some(v.parse::<PointKind>().map_err(|_| {
-                        bad_param("kind", "unknown kind of point", "অজানা ধরনের কেন্দ্র")
-                    })?)
-            }
-            "kind" => {}
-            "include_closed" => {
-                include_closed = match v {
-                    "true" | "1" => true,
-                    "false" | "0" | "" => false,
-                    _ => return Err(bad_param("include_closed", "true or false", "true বা false")),
-                }
-            }
-            other => return Err(bad_param(other, "unknown query parameter", "অজানা প্যারামিটার")),
-        }
-    }
-    let points = state.app.points(include_closed).await?;
-    Ok(Json(
-        points
-            .iter()
-            .filter(|p| district.is_none_or(|d| p.district == d))
-            .filter(|p| kind.is_none_or(|k| p.kind == k))
-            .map(PointView::new)
-            .collect(),
-    ))
+    let q = list_query(&q)?;
+    let points = state
+        .app
+        .points_page(q.kind, q.district, q.include_closed, q.after, q.limit)
+        .await?;
+    let next = (points.len() == q.limit as usize)
+        .then(|| points.last().map(|p| p.id))
+        .flatten();
+    Ok(Json(PointList {
+        points: points.iter().map(PointView::new).collect(),
+        next,
+    }))
 }
 
 /// One point, open or closed. The `ETag` is its version.

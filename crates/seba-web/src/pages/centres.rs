@@ -17,6 +17,10 @@
 //! coordinates that are not numbers or not in Bangladesh, a count outside 1–100, a time
 //! that cannot be read. The finder is the one customer page with a script, so only its
 //! content security policy allows one (this origin's, never inline).
+//!
+//! The pages are rate-limited per client address in the locator's own bucket (shared with
+//! `GET /api/v1/nearest`, apart from complaints and tracking); over it, a page in the
+//! visitor's language says so with 429 and `Retry-After`.
 
 use std::sync::Arc;
 
@@ -42,6 +46,8 @@ use seba_store::StoreError;
 
 use super::centres_map::{self, MapView, Pin};
 use super::{Lang, errors_box, failed_page, lang_of, page, t, t_args, with_status};
+use crate::error::ApiError;
+use crate::extract::ClientIp;
 use crate::state::AppState;
 
 /// The finder's policy: the portal's, plus scripts from this origin (the "use my location"
@@ -637,13 +643,31 @@ fn finder_page(lang: Lang, path: &str, body: Markup, status: StatusCode) -> Resp
     res
 }
 
+/// Over the locator's rate limit: the limiter's answer (429, `Retry-After`) as a page in
+/// the visitor's language.
+fn limited_page(lang: Lang, path: &str, e: ApiError) -> Response {
+    let title = lang.pick(&e.title.bn, &e.title.en).to_string();
+    let body = html! {
+        h1 { (title) }
+        (errors_box(None, &[lang.pick(&e.detail.bn, &e.detail.en).to_string()]))
+        p { a href="/" { (t(lang, "site-name")) } }
+    };
+    let mut res = with_status(page(lang, path, &title, body), e.status);
+    res.headers_mut().extend(e.headers);
+    res
+}
+
 /// `GET /centres?district=…&upazila=…&lat=…&lon=…&kind=…&service=…&open=1&at=…&k=…`.
 pub async fn finder(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
     let lang = lang_of(&headers);
+    if let Err(e) = state.check_locator_rate(ip) {
+        return limited_page(lang, "/centres", e);
+    }
     let form = FinderForm::from_pairs(pairs);
     let tz = time_zone(&state);
     let (search, errors) = check(lang, &form, state.app.now(), &tz);
@@ -742,10 +766,14 @@ const WHOLE_LIST_MAX: usize = 60;
 
 pub async fn directory(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
     let lang = lang_of(&headers);
+    if let Err(e) = state.check_locator_rate(ip) {
+        return limited_page(lang, "/centres/directory", e);
+    }
     let param = |name: &str| -> String {
         pairs
             .iter()
@@ -907,7 +935,7 @@ pub async fn directory(
                                 "☎ " a href=(tel(phone)) { (lang.digits(phone)) }
                             }
                             br;
-                            (label(lang, e.schedule.describe(now)))
+                            (label(lang, e.hours_at(now).hours_now))
                             " · " small { (p.hours) }
                         }
                     }
@@ -1022,11 +1050,15 @@ fn gone_page(lang: Lang, path: &str, p: &ServicePoint) -> Response {
 /// start of the directions link.
 pub async fn centre(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
     let lang = lang_of(&headers);
+    if let Err(e) = state.check_locator_rate(ip) {
+        return limited_page(lang, "/centres", e);
+    }
     let Ok(id) = ascii_digits(id.trim()).parse::<i64>() else {
         return missing_page(lang, "/centres");
     };
@@ -1082,7 +1114,7 @@ pub async fn centre(
             p { small { (label(lang, p.kind.label())) } }
             @if let Some(text) = notice(lang, p) { p.notice { (text) } }
             p.hours {
-                strong { (t(lang, "centres-now")) ": " } (label(lang, entry.schedule.describe(now)))
+                strong { (t(lang, "centres-now")) ": " } (label(lang, entry.hours_at(now).hours_now))
             }
             @if let (Some(from), Some(to)) = (p.active_from, p.active_to) {
                 p { (t_args(lang, "centres-dates", &[

@@ -15,6 +15,7 @@ async fn session_cookie_with_csrf_and_lockout() {
     let limits = seba_web::RateLimits {
         login_per_minute: 100,
         public_per_minute: 100,
+        ..seba_web::RateLimits::default()
     };
     run(
         Engine::Sqlite,
@@ -30,6 +31,7 @@ async fn login_and_public_routes_are_rate_limited() {
     let limits = seba_web::RateLimits {
         login_per_minute: 3,
         public_per_minute: 2,
+        ..seba_web::RateLimits::default()
     };
     run(
         Engine::Sqlite,

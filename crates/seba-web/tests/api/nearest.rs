@@ -3,7 +3,8 @@
 //! service, "open now" and "open at" filter as they say, and a pop-up desk appears only
 //! within its dates; districts and upazilas are searched from their centres; a point saved
 //! is found at once and a closed one is gone; every bad input is a 422 naming the
-//! parameter in both languages, and nothing is stored; the route is rate-limited.
+//! parameter in both languages, and nothing is stored; the route is rate-limited in the
+//! locator's own bucket, shared with the finder pages and apart from complaint filing.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -32,11 +33,21 @@ both_engines! {
         postgres_nearest_refuses_bad_input_naming_the_parameter;
 }
 
-/// The oracle test asks hundreds of questions from one address: the public rate limit
-/// is raised for it (the limit itself has its own test).
+/// The oracle test asks hundreds of questions from one address: the locator's rate limit
+/// is raised for it (the limit itself has its own tests).
 fn unlimited() -> RateLimits {
     RateLimits {
-        public_per_minute: 1_000_000,
+        locator_per_minute: 1_000_000,
+        ..RateLimits::default()
+    }
+}
+
+/// Small buckets, the locator's larger than the public one (as by default), so each test
+/// can empty one and show the other untouched.
+fn small() -> RateLimits {
+    RateLimits {
+        public_per_minute: 2,
+        locator_per_minute: 3,
         ..RateLimits::default()
     }
 }
@@ -68,11 +79,19 @@ async fn sqlite_nearest_is_rate_limited_per_client() {
     crate::common::run(
         Engine::Sqlite,
         "sqlite_nearest_is_rate_limited_per_client",
-        RateLimits {
-            public_per_minute: 3,
-            ..RateLimits::default()
-        },
+        small(),
         rate_limited,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_filing_limit_leaves_the_locator_alone() {
+    crate::common::run(
+        Engine::Sqlite,
+        "sqlite_filing_limit_leaves_the_locator_alone",
+        small(),
+        filing_limit_leaves_the_locator_alone,
     )
     .await;
 }
@@ -949,12 +968,78 @@ async fn bad_input_is_refused_naming_the_parameter(t: TestApp) {
     assert_eq!(t.outbox().await.len(), before);
 }
 
+fn complaint() -> Value {
+    json!({
+        "category": "mfs.cash_out",
+        "description": "এজেন্ট টাকা দেয়নি",
+        "msisdn": "01812345678",
+    })
+}
+
+async fn file(t: &TestApp) -> Answer {
+    TestApp::send(
+        t.anon(Method::POST, "/api/v1/public/complaints")
+            .json(&complaint()),
+    )
+    .await
+}
+
+async fn page(t: &TestApp, path: &str, lang: &str) -> Answer {
+    TestApp::send(
+        t.anon(Method::GET, path)
+            .header("cookie", format!("seba_lang={lang}")),
+    )
+    .await
+}
+
+/// The locator's bucket (3 here) is shared by the API and the finder pages; once it is
+/// empty both answer 429 with `Retry-After` (a problem for the API, a page in the
+/// visitor's language for the pages), and filing a complaint still goes through, on its
+/// own bucket (2 here).
 async fn rate_limited(t: TestApp) {
     let q = from_motijheel("");
-    for _ in 0..3 {
-        ask(&t, &q).await.expect(200);
-    }
+    file(&t).await.expect(201);
+    ask(&t, &q).await.expect(200);
+    ask(&t, &q).await.expect(200);
+    page(&t, "/centres?district=Dhaka", "en").await.expect(200);
+
     let a = ask(&t, &q).await;
     a.problem_of(429, "rate-limited");
     assert!(a.header("retry-after").is_some());
+    for (path, lang, words) in [
+        ("/centres?district=Dhaka", "en", "Please slow down"),
+        ("/centres/directory", "bn", "একটু পরে আবার চেষ্টা করুন"),
+        ("/centres/1", "en", "Too many requests"),
+    ] {
+        let a = page(&t, path, lang).await;
+        a.expect(429);
+        assert!(a.header("retry-after").is_some(), "{path}");
+        assert!(
+            a.header("content-type")
+                .is_some_and(|v| v.starts_with("text/html")),
+            "{path}: a page, not a problem: {:?}",
+            a.header("content-type")
+        );
+        assert!(a.text.contains(words), "{path} in {lang}: {}", a.text);
+    }
+
+    // The locator's bucket is empty; the filing bucket still has one.
+    file(&t).await.expect(201);
+    file(&t).await.problem_of(429, "rate-limited");
+    assert_eq!(t.case_count().await, 2);
+}
+
+/// The other way round: filing's bucket empty, the locator still answers, up to its own
+/// limit.
+async fn filing_limit_leaves_the_locator_alone(t: TestApp) {
+    file(&t).await.expect(201);
+    file(&t).await.expect(201);
+    file(&t).await.problem_of(429, "rate-limited");
+
+    let q = from_motijheel("");
+    ask(&t, &q).await.expect(200);
+    page(&t, "/centres/directory", "bn").await.expect(200);
+    ask(&t, &q).await.expect(200);
+    ask(&t, &q).await.problem_of(429, "rate-limited");
+    assert_eq!(t.case_count().await, 2);
 }

@@ -3,12 +3,16 @@
 //! unreadable hours come back as 422 naming the fields in both languages; a stale
 //! `If-Match` is 412; a create retried with its `Idempotency-Key` (one after another, or
 //! several at once) adds one point and answers each repeat with the first answer; agents
-//! may read but not write; nobody without credentials gets in.
+//! may read but not write; nobody without credentials gets in. The list comes a page at a
+//! time in id order, each page naming the next; its filters and paging parameters are
+//! read strictly.
 
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use seba_app::cases::Caller;
 use seba_geo::Geography;
+use seba_locator::points::PointInput;
 
 use crate::common::{Answer, TestApp};
 
@@ -21,6 +25,8 @@ both_engines! {
         postgres_agents_read_but_do_not_write;
     a_retried_create_adds_one_point => sqlite_a_retried_create_adds_one_point,
         postgres_a_retried_create_adds_one_point;
+    the_list_comes_a_page_at_a_time => sqlite_the_list_comes_a_page_at_a_time,
+        postgres_the_list_comes_a_page_at_a_time;
 }
 
 fn district_id(name: &str) -> u16 {
@@ -109,7 +115,7 @@ async fn points_round_trip(t: TestApp) {
     assert_eq!(a.expect(200)["closed"], true);
     let open = t.get(&t.agent, "/api/v1/points").await;
     assert!(
-        open.expect(200)
+        open.expect(200)["points"]
             .as_array()
             .unwrap()
             .iter()
@@ -117,7 +123,7 @@ async fn points_round_trip(t: TestApp) {
     );
     let all = t.get(&t.agent, "/api/v1/points?include_closed=true").await;
     assert!(
-        all.expect(200)
+        all.expect(200)["points"]
             .as_array()
             .unwrap()
             .iter()
@@ -136,8 +142,7 @@ async fn points_round_trip(t: TestApp) {
         )
         .await;
     assert!(
-        dhaka
-            .expect(200)
+        dhaka.expect(200)["points"]
             .as_array()
             .unwrap()
             .iter()
@@ -145,7 +150,7 @@ async fn points_round_trip(t: TestApp) {
     );
     let ctg = t.get(&t.agent, "/api/v1/points?district=Chattogram").await;
     assert!(
-        ctg.expect(200)
+        ctg.expect(200)["points"]
             .as_array()
             .unwrap()
             .iter()
@@ -153,8 +158,7 @@ async fn points_round_trip(t: TestApp) {
     );
     let boxes = t.get(&t.agent, "/api/v1/points?kind=drop_box").await;
     assert!(
-        boxes
-            .expect(200)
+        boxes.expect(200)["points"]
             .as_array()
             .unwrap()
             .iter()
@@ -216,7 +220,11 @@ async fn invalid_and_stale_points_are_refused(t: TestApp) {
         .await
         .problem(422);
     let listed = t.get(&t.admin, "/api/v1/points?include_closed=true").await;
-    assert_eq!(listed.expect(200), &json!([]), "nothing saved");
+    assert_eq!(
+        listed.expect(200),
+        &json!({"points": [], "next": null}),
+        "nothing saved"
+    );
 
     // A stale If-Match.
     let id = t
@@ -263,7 +271,7 @@ async fn create(t: &TestApp, key: &str, body: &Value) -> Answer {
 async fn point_count(t: &TestApp) -> usize {
     t.get(&t.admin, "/api/v1/points?include_closed=true")
         .await
-        .expect(200)
+        .expect(200)["points"]
         .as_array()
         .expect("a list")
         .len()
@@ -371,4 +379,173 @@ async fn agents_read_but_do_not_write(t: TestApp) {
             .problem(401);
     }
     assert_eq!(actions(&t, id).await, ["point.saved"]);
+}
+
+/// A point of `kind` in the district named, `i` hundred-thousandths of a degree north of
+/// a spot inside it.
+fn numbered(i: usize, kind: &str, district: &str, at: (f64, f64)) -> PointInput {
+    PointInput {
+        kind: kind.into(),
+        name_bn: format!("কেন্দ্র {i}"),
+        name_en: format!("Point {i}"),
+        address_bn: "ঠিকানা".into(),
+        address_en: "Address".into(),
+        district: district.into(),
+        lat: format!("{:.6}", at.0 + i as f64 * 0.000_01),
+        lon: format!("{:.6}", at.1),
+        services: vec!["cash_in_out".into()],
+        hours: "24/7".into(),
+        ..PointInput::default()
+    }
+}
+
+/// One page of the list: its ids and `next`.
+async fn page(t: &TestApp, query: &str) -> (Vec<i64>, Option<i64>) {
+    let a = t.get(&t.agent, &format!("/api/v1/points?{query}")).await;
+    let body = a.expect(200);
+    let ids = body["points"]
+        .as_array()
+        .unwrap_or_else(|| panic!("points in {}", a.text))
+        .iter()
+        .map(|p| p["id"].as_i64().expect("an id"))
+        .collect();
+    let next = match &body["next"] {
+        Value::Null => None,
+        n => Some(n.as_i64().unwrap_or_else(|| panic!("next is an id: {n}"))),
+    };
+    (ids, next)
+}
+
+/// Every page from the start, following `next`: the ids in order, and how many pages.
+async fn walk(t: &TestApp, query: &str) -> (Vec<i64>, usize) {
+    let (mut ids, mut pages, mut after) = (Vec::new(), 0, None::<i64>);
+    loop {
+        let q = match after {
+            Some(a) => format!("{query}&after={a}"),
+            None => query.to_string(),
+        };
+        let (got, next) = page(t, &q).await;
+        pages += 1;
+        assert!(pages < 1000, "the walk ends");
+        ids.extend(got);
+        match next {
+            Some(n) => after = Some(n),
+            None => return (ids, pages),
+        }
+    }
+}
+
+fn ascending(ids: &[i64]) -> bool {
+    ids.windows(2).all(|w| w[0] < w[1])
+}
+
+async fn the_list_comes_a_page_at_a_time(t: TestApp) {
+    // 130 points: agent points in Dhaka, every tenth a care centre in Chattogram; two of
+    // the agent points closed.
+    let geo = Geography::bangladesh();
+    let inputs: Vec<PointInput> = (0..130)
+        .map(|i| {
+            if i % 10 == 0 {
+                numbered(i, "care_centre", "Chattogram", (22.3569, 91.7832))
+            } else {
+                numbered(i, "agent_point", "Dhaka", (23.7330, 90.4172))
+            }
+        })
+        .collect();
+    let checked = inputs
+        .iter()
+        .map(|i| {
+            i.check(geo)
+                .unwrap_or_else(|e| panic!("{} does not check: {e:?}", i.name_en))
+        })
+        .collect();
+    let added = t
+        .app
+        .add_points(checked, Caller::system())
+        .await
+        .expect("adding points");
+    let mut every: Vec<i64> = added.iter().map(|p| p.id).collect();
+    every.sort_unstable();
+    let closed = [added[1].id, added[2].id];
+    for id in closed {
+        t.app
+            .close_point(id, "moved", Caller::system())
+            .await
+            .expect("closing");
+    }
+    let open: Vec<i64> = every
+        .iter()
+        .copied()
+        .filter(|id| !closed.contains(id))
+        .collect();
+    let centres: Vec<i64> = added
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 10 == 0)
+        .map(|(_, p)| p.id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+
+    // 100 unless asked, in id order, then the rest; the last page has no next.
+    let (first, next) = page(&t, "").await;
+    assert_eq!(first, open[..100]);
+    assert_eq!(next, Some(open[99]));
+    let (rest, next) = page(&t, &format!("after={}", open[99])).await;
+    assert_eq!(rest, open[100..]);
+    assert_eq!(next, None);
+
+    // Seven at a time: every open point once, in order, in ⌈128 / 7⌉ pages.
+    let (ids, pages) = walk(&t, "limit=7").await;
+    assert_eq!(ids, open);
+    assert_eq!(pages, 128_usize.div_ceil(7));
+    // Exactly full pages: a last, empty one says there is no more.
+    let (ids, pages) = walk(&t, "limit=64").await;
+    assert_eq!(ids, open);
+    assert_eq!(pages, 3);
+    let (ids, pages) = walk(&t, "include_closed=true&limit=1000").await;
+    assert_eq!(ids, every);
+    assert_eq!(pages, 1);
+    assert!(ascending(&ids));
+
+    // Filters page too; a district by name in Bengali or by id, Bengali digits.
+    let (ids, _) = walk(&t, "kind=care_centre&district=চট্টগ্রাম&limit=4").await;
+    assert_eq!(ids, centres);
+    let ctg = geo.find_district("Chattogram").expect("Chattogram").id.0;
+    let (ids, _) = walk(&t, &format!("district={ctg}&limit=৫")).await;
+    assert_eq!(ids, centres);
+    let (ids, next) = page(&t, "district=Chattogram&kind=agent_point").await;
+    assert_eq!((ids, next), (vec![], None));
+    let (ids, _) = page(&t, "limit=১০").await;
+    assert_eq!(ids, open[..10]);
+    let (ids, next) = page(&t, &format!("after={}", every[129])).await;
+    assert_eq!((ids, next), (vec![], None));
+    // Empty values, as a form sends them, count as not sent.
+    let (ids, _) = page(&t, "limit=&after=&kind=&district=&include_closed=").await;
+    assert_eq!(ids, open[..100]);
+
+    // Bad values and unknown parameters: a 422 naming the parameter, in both languages.
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=1001", "limit"),
+        ("limit=ten", "limit"),
+        ("after=abc", "after"),
+        ("after=-1", "after"),
+        ("include_closed=maybe", "include_closed"),
+        ("kind=castle", "kind"),
+        ("district=Atlantis", "district"),
+        ("page=2", "page"),
+        ("limit=10&offset=20", "offset"),
+    ] {
+        let a = t.get(&t.agent, &format!("/api/v1/points?{query}")).await;
+        let p = a.problem_of(422, "validation");
+        assert_eq!(a.error_fields(), [field], "{query}: {p}");
+        let e = &p["errors"][0];
+        let (en, bn) = (e["detail"].as_str(), e["detail_bn"].as_str());
+        assert!(en.is_some_and(|s| s.contains(field)), "{query}: {e}");
+        assert!(
+            bn.is_some_and(|s| !s.is_empty() && Some(s) != en),
+            "{query}: {e}"
+        );
+    }
 }
