@@ -186,7 +186,22 @@ async fn open_app(config: &Config) -> anyhow::Result<App> {
     Ok(app)
 }
 
-fn main() -> anyhow::Result<()> {
+/// Errors are printed for people: the message and its causes, never a backtrace (even with
+/// `RUST_BACKTRACE` set), and the exit status is 1.
+fn main() -> std::process::ExitCode {
+    match cli_main() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn cli_main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut config = Config::load(cli.config.as_deref(), std::env::vars())?;
     if let Some(d) = cli.data_dir {
