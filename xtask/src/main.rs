@@ -7,6 +7,7 @@
 
 mod inbox_bench;
 mod locator_bench;
+mod pin_bench;
 mod search_bench;
 mod tidy;
 
@@ -48,6 +49,7 @@ fn main() -> anyhow::Result<()> {
         "search-bench" => rt.block_on(search_bench::run(&args)),
         "inbox-bench" => rt.block_on(inbox_bench::run(&args)),
         "locator-bench" => rt.block_on(locator_bench::run(&args)),
+        "pin-bench" => rt.block_on(pin_bench::run(&args)),
         "load" => {
             let url = args.get("--url").context("--url")?;
             let token = args.get("--token").context("--token")?;
@@ -73,6 +75,9 @@ fn main() -> anyhow::Result<()> {
             );
             eprintln!(
                 "       cargo xtask locator-bench [--points 500000] [--seed 7] [--data DIR] [--queries 100000] [--seconds 15] [--no-http]"
+            );
+            eprintln!(
+                "       cargo xtask pin-bench [--seconds 10] [--flow-seconds 15] [--accounts 3000] [--history 3] [--no-http]"
             );
             eprintln!(
                 "       cargo xtask load --url http://127.0.0.1:8080 --token TOKEN [--seconds 20] [--connections 64]"

@@ -183,6 +183,7 @@ impl App {
         self.bootstrap().await?;
         // Before the check below, so a demo loaded before there were points gets them too.
         self.load_demo_points().await?;
+        self.load_demo_wallets().await?;
         if self.store.meta("demo_loaded").await?.is_some() {
             return Ok(vec![]);
         }

@@ -16,12 +16,14 @@ pub mod exchange;
 pub mod feedback;
 pub mod knowledge;
 pub mod locator;
+pub mod pin_reset;
 pub mod points;
 pub mod presence;
 pub mod random;
 pub mod reports;
 pub mod settings;
 pub mod tracking;
+pub mod wallet;
 
 #[cfg(test)]
 mod testing;

@@ -54,6 +54,10 @@ pub struct AppSettings {
     /// Server-side secret mixed into password hashes, token hashes and one-time codes.
     /// Every node of one deployment needs the same value.
     pub pepper: Secret,
+    /// Wallet PIN lockout and self-service reset limits. Not read from the `app` table: the
+    /// binary's `[wallet]` section sets the few an operator may tune.
+    #[serde(skip)]
+    pub wallet: crate::wallet::WalletSettings,
 }
 
 /// A secret setting: readable by the code, never printed (Debug and Serialize redact it).
@@ -120,6 +124,7 @@ impl Default for AppSettings {
             ack_sms_bn: "আপনার অভিযোগ গ্রহণ করা হয়েছে। কেস নম্বর {number}। {days} কার্যদিবসের মধ্যে সমাধানের চেষ্টা করা হবে।".into(),
             ack_sms_en: "Your complaint is received. Case {number}. We aim to resolve it within {days} working days.".into(),
             pepper: Secret::default(),
+            wallet: crate::wallet::WalletSettings::default(),
         }
     }
 }

@@ -16,5 +16,6 @@ pub mod sla;
 pub mod staff;
 pub mod taxonomy;
 pub mod text;
+pub mod wallet;
 
 pub use bilingual::Bilingual;

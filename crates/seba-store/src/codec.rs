@@ -6,7 +6,7 @@ use seba_core::case::{Actor, AttachmentRef, Case, Message, Requester, Status};
 use seba_core::contact::{Email, Msisdn};
 use seba_core::ids::{CaseId, MessageId, UserId};
 
-use crate::{Result, StoreError};
+use crate::{PIN_HISTORY, PinLockPolicy, Result, StoreError};
 
 pub(crate) fn micros(t: Timestamp) -> i64 {
     t.as_microsecond()
@@ -436,13 +436,107 @@ pub(crate) fn date_from(s: Option<String>) -> Result<Option<jiff::civil::Date>> 
 pub(crate) const CANNED_COLUMNS: &str =
     "code, title_bn, title_en, body_bn, body_en, updated_at, version";
 
+// ---------------------------------------------------------------------------------------
+// Wallet accounts, PIN lockout and resets
+// ---------------------------------------------------------------------------------------
+
+pub(crate) const WALLET_ACCOUNT_COLUMNS: &str = "msisdn, name, nid_hash, date_of_birth, status, pin_hash, pin_history, failed_pins, locked_until, lock_count, pin_changed_at, version";
+
+pub(crate) const WALLET_TX_COLUMNS: &str = "msisdn, id, kind, amount_poisha, at";
+
+pub(crate) const RESET_SESSION_COLUMNS: &str = "token_hash, msisdn, step, created_at, expires_at, choices, right_choice, identity_failures, otp_hash, otp_expires_at, otp_sends, otp_failures, version";
+
+pub(crate) const RESET_GUARD_COLUMNS: &str =
+    "msisdn, day, started, failures, blocked_until, version";
+
+/// A date as stored: `YYYY-MM-DD` text on both engines.
+pub(crate) fn date_req(what: &str, s: &str) -> Result<jiff::civil::Date> {
+    parse::<jiff::civil::Date>(what, s)
+}
+
+/// How errors name a reset session: the start of its token's hash, enough to tell two
+/// apart in a log.
+pub(crate) fn reset_session_key(token_hash: &str) -> String {
+    token_hash.chars().take(12).collect()
+}
+
+/// An account's lockout columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PinLock {
+    pub failed_pins: i32,
+    pub locked_until: Option<Timestamp>,
+    pub lock_count: i32,
+}
+
+/// What one claimed PIN attempt does to an active account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ClaimStep {
+    /// Locked until then: nothing changes.
+    Locked(Timestamp),
+    /// The attempt is counted: store this state and grant it.
+    Counted(PinLock),
+}
+
+/// The lockout rule of [`crate::WalletStore::claim_pin_attempt`], written once for both
+/// engines, which run it while they hold the account (SQLite's one writer, PostgreSQL's
+/// row lock), so that parallel claims see each other's counts.
+pub(crate) fn claim_step(
+    state: PinLock,
+    now: Timestamp,
+    policy: &PinLockPolicy,
+) -> Result<ClaimStep> {
+    if let Some(until) = state.locked_until
+        && until > now
+    {
+        return Ok(ClaimStep::Locked(until));
+    }
+    // A lock that has ended starts a fresh count; the escalation stays until a right PIN.
+    let failed_pins = match state.locked_until {
+        Some(_) => 1,
+        None => state.failed_pins.saturating_add(1),
+    };
+    if failed_pins < policy.limit {
+        return Ok(ClaimStep::Counted(PinLock {
+            failed_pins,
+            locked_until: None,
+            lock_count: state.lock_count,
+        }));
+    }
+    let nth = usize::try_from(state.lock_count)
+        .unwrap_or(0)
+        .min(policy.lock_for.len().saturating_sub(1));
+    let lock_for = policy.lock_for.get(nth).ok_or_else(|| {
+        StoreError::Backend("a PIN lock policy needs at least one lock duration".into())
+    })?;
+    let until = now
+        .checked_add(*lock_for)
+        .map_err(|e| bad("PIN lock's end", e))?;
+    Ok(ClaimStep::Counted(PinLock {
+        failed_pins,
+        locked_until: Some(until),
+        lock_count: state.lock_count.saturating_add(1),
+    }))
+}
+
+/// An account's PIN history after its PIN `old` is replaced: `old` first, then the
+/// newest of the earlier ones, [`PIN_HISTORY`] in all.
+pub(crate) fn next_pin_history(old: String, history: Vec<String>) -> Vec<String> {
+    std::iter::once(old)
+        .chain(history)
+        .take(PIN_HISTORY)
+        .collect()
+}
+
 /// A record kept by version beside the cases: an article, a canned response, a service
-/// point. Its columns start with its key and end with `version`; a write inserts it (a
-/// taken key changes nothing: `Duplicate`) or replaces it only over the version the
-/// writer read (else `Conflict`, or `NotFound`).
+/// point, a PIN reset session or guard. Its columns start with its key (one column, or
+/// `keys` of them) and end with `version`; a write inserts it (a taken key changes
+/// nothing: `Duplicate`) or replaces it only over the version the writer read (else
+/// `Conflict`, or `NotFound`).
 pub(crate) struct Versioned {
     pub table: &'static str,
     pub columns: &'static str,
+    /// How many leading columns make up the key.
+    pub keys: usize,
     /// How errors name one of these ("article reset-pin").
     pub what: &'static str,
 }
@@ -450,17 +544,32 @@ pub(crate) struct Versioned {
 pub(crate) const ARTICLES: Versioned = Versioned {
     table: "articles",
     columns: ARTICLE_COLUMNS,
+    keys: 1,
     what: "article",
 };
 pub(crate) const CANNED: Versioned = Versioned {
     table: "canned_responses",
     columns: CANNED_COLUMNS,
+    keys: 1,
     what: "canned response",
 };
 pub(crate) const POINTS: Versioned = Versioned {
     table: "service_points",
     columns: POINT_COLUMNS,
+    keys: 1,
     what: "service point",
+};
+pub(crate) const RESET_SESSIONS: Versioned = Versioned {
+    table: "pin_reset_sessions",
+    columns: RESET_SESSION_COLUMNS,
+    keys: 1,
+    what: "PIN reset session",
+};
+pub(crate) const RESET_GUARDS: Versioned = Versioned {
+    table: "pin_reset_guards",
+    columns: RESET_GUARD_COLUMNS,
+    keys: 2,
+    what: "PIN reset guard",
 };
 
 impl Versioned {
@@ -468,9 +577,19 @@ impl Versioned {
         self.columns.split(',').map(str::trim).collect()
     }
 
-    /// The key's column.
-    pub(crate) fn key(&self) -> &'static str {
-        self.names()[0]
+    /// The key's columns, comma-separated.
+    pub(crate) fn key(&self) -> String {
+        self.names()[..self.keys].join(", ")
+    }
+
+    /// `k1 = <1> AND k2 = <2> …`: the key at the first placeholders.
+    fn key_match(&self, dialect: Dialect) -> String {
+        self.names()[..self.keys]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = {}", placeholder(dialect, i + 1)))
+            .collect::<Vec<_>>()
+            .join(" AND ")
     }
 
     /// The insert, with one placeholder per column in order.
@@ -492,26 +611,24 @@ impl Versioned {
         let set: Vec<String> = names
             .iter()
             .enumerate()
-            .skip(1)
+            .skip(self.keys)
             .map(|(i, c)| format!("{c} = {}", placeholder(dialect, i + 1)))
             .collect();
         format!(
-            "UPDATE {} SET {} WHERE {} = {} AND version = {}",
+            "UPDATE {} SET {} WHERE {} AND version = {}",
             self.table,
             set.join(", "),
-            self.key(),
-            placeholder(dialect, 1),
+            self.key_match(dialect),
             placeholder(dialect, names.len() + 1)
         )
     }
 
-    /// The stored version of the row with the key at the first placeholder.
+    /// The stored version of the row with the key at the first placeholders.
     pub(crate) fn version_sql(&self, dialect: Dialect) -> String {
         format!(
-            "SELECT version FROM {} WHERE {} = {}",
+            "SELECT version FROM {} WHERE {}",
             self.table,
-            self.key(),
-            placeholder(dialect, 1)
+            self.key_match(dialect)
         )
     }
 }

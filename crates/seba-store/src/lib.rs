@@ -315,6 +315,41 @@ pub trait Maintenance: Send + Sync {
     async fn backup(&self, dest: &std::path::Path) -> Result<()>;
 }
 
+/// Wallet accounts, PIN lockout and self-service resets: seba's own directory, the
+/// default and the demo's. Writes that must be audited go through
+/// [`CaseStore::commit_with`] as [`SideWrite`]s (`PinSettled`, `WalletPin`,
+/// `WalletUnlock`, `ResetSession`, `ResetGuard`).
+#[async_trait]
+pub trait WalletStore: Send + Sync {
+    /// Add or replace accounts (loading a directory, the demo). Not audited: this is the
+    /// core system's data.
+    async fn upsert_wallet_accounts(&self, accounts: Vec<WalletAccountRecord>) -> Result<()>;
+    async fn wallet_account(&self, msisdn: &str) -> Result<Option<WalletAccountRecord>>;
+    async fn add_wallet_transactions(&self, txs: Vec<WalletTransactionRecord>) -> Result<()>;
+    /// The newest `limit` transactions of a number, newest first.
+    async fn recent_wallet_transactions(
+        &self,
+        msisdn: &str,
+        limit: u32,
+    ) -> Result<Vec<WalletTransactionRecord>>;
+    /// Claim one PIN attempt, atomically: unless the account is locked at `now`, count it
+    /// as wrong in advance (a lock that has ended starts a fresh count) and, if that
+    /// reaches `policy.limit`, lock the account now. However many attempts run in
+    /// parallel, no more than `limit` are granted before a right PIN or a lock's end.
+    async fn claim_pin_attempt(
+        &self,
+        msisdn: &str,
+        now: Timestamp,
+        policy: &PinLockPolicy,
+    ) -> Result<PinClaim>;
+    async fn reset_session(&self, token_hash: &str) -> Result<Option<ResetSessionRecord>>;
+    async fn reset_guard(
+        &self,
+        msisdn: &str,
+        day: jiff::civil::Date,
+    ) -> Result<Option<ResetGuardRecord>>;
+}
+
 /// How long [`Maintenance::maintain`] keeps presence rows; far longer than anyone asks
 /// about, so pruning never races a live page.
 pub const PRESENCE_KEPT: jiff::SignedDuration = jiff::SignedDuration::from_secs(3600);
@@ -330,6 +365,7 @@ pub trait Store:
     + PointStore
     + PresenceStore
     + ReportStore
+    + WalletStore
     + Maintenance
 {
 }
@@ -343,6 +379,7 @@ impl<T> Store for T where
         + PointStore
         + PresenceStore
         + ReportStore
+        + WalletStore
         + Maintenance
 {
 }

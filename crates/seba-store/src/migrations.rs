@@ -36,4 +36,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_service_points.sql"),
         postgres: include_str!("../migrations/postgres/0004_service_points.sql"),
     },
+    Migration {
+        version: 5,
+        name: "wallet",
+        sqlite: include_str!("../migrations/sqlite/0005_wallet.sql"),
+        postgres: include_str!("../migrations/postgres/0005_wallet.sql"),
+    },
 ];

@@ -417,6 +417,142 @@ pub enum SideWrite {
         point: PointRecord,
         expected_version: Option<i64>,
     },
+    /// Settle a PIN attempt claimed with [`crate::WalletStore::claim_pin_attempt`]: a
+    /// right PIN clears the failure count, the lock and the escalation; a wrong one
+    /// leaves the claim counted (and the lock it may have placed). `NotFound` if there
+    /// is no such account.
+    PinSettled { msisdn: String, right: bool },
+    /// Replace an account's PIN (a completed reset, or a supervisor's unlock with a new
+    /// PIN): the old hash goes to the front of the history, which keeps
+    /// [`PIN_HISTORY`] hashes; the failure count, the lock and the escalation are
+    /// cleared. `Conflict` if the account's version is no longer `expected_version`,
+    /// `NotFound` if there is no account. The new row carries `expected_version + 1`.
+    WalletPin {
+        msisdn: String,
+        pin_hash: String,
+        expected_version: i64,
+        at: Timestamp,
+    },
+    /// Clear an account's lock and failure count without changing the PIN (a
+    /// supervisor's unlock after identity checks over the phone). `NotFound` if none.
+    WalletUnlock { msisdn: String },
+    /// Insert a reset session (`expected_version: None`; a taken token hash is
+    /// `Duplicate`) or replace it if its stored version is still `expected_version`
+    /// (else `Conflict`, or `NotFound`). The caller sets `session.version`.
+    ResetSession {
+        session: ResetSessionRecord,
+        expected_version: Option<i64>,
+    },
+    /// Insert or replace one number's reset limits for one day, with the same version
+    /// rule as sessions.
+    ResetGuard {
+        guard: ResetGuardRecord,
+        expected_version: Option<i64>,
+    },
+}
+
+/// How many earlier PIN hashes an account keeps, so a new PIN can be refused for being
+/// one of the last ones.
+pub const PIN_HISTORY: usize = 3;
+
+/// A wallet account as seba's own directory keeps it. Secrets are never stored in the
+/// clear: the NID as a keyed hash, the PIN (and the earlier ones) as argon2id hashes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalletAccountRecord {
+    /// E.164 (`+8801712345678`): the key.
+    pub msisdn: String,
+    pub name: String,
+    /// A keyed hash (HMAC-SHA-256 with the server's pepper), hex.
+    pub nid_hash: String,
+    pub date_of_birth: jiff::civil::Date,
+    /// `active`, `suspended` or `closed`.
+    pub status: String,
+    /// argon2id, PHC string.
+    pub pin_hash: String,
+    /// Earlier PIN hashes, newest first, at most [`PIN_HISTORY`].
+    pub pin_history: Vec<String>,
+    /// Wrong PINs claimed since the last right one (or the last lock's end).
+    pub failed_pins: i32,
+    pub locked_until: Option<Timestamp>,
+    /// Locks since the last right PIN: each one lasts longer.
+    pub lock_count: i32,
+    pub pin_changed_at: Option<Timestamp>,
+    pub version: i64,
+}
+
+/// A wallet transaction, for the reset's proof of knowledge ("which of these did you
+/// do?").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalletTransactionRecord {
+    pub msisdn: String,
+    /// The core system's transaction id (`8N7A6B5C4D`).
+    pub id: String,
+    /// `send_money`, `cash_out`, `cash_in`, `payment`, `recharge`, …
+    pub kind: String,
+    /// In poisha (1/100 taka).
+    pub amount_poisha: i64,
+    pub at: Timestamp,
+}
+
+/// What the lockout allows: `limit` wrong PINs, then a lock of `lock_for[n]` for the
+/// n-th lock since the last right PIN (the last entry for every later one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinLockPolicy {
+    pub limit: i32,
+    pub lock_for: Vec<jiff::SignedDuration>,
+}
+
+/// The answer to [`crate::WalletStore::claim_pin_attempt`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinClaim {
+    /// Verify against `pin_hash`, then settle with [`SideWrite::PinSettled`]. This is
+    /// wrong attempt number `attempt` if the PIN turns out wrong; when it reaches the
+    /// limit the account is already locked until `locks_until` (a right PIN lifts it).
+    Granted {
+        pin_hash: String,
+        attempt: i32,
+        locks_until: Option<Timestamp>,
+    },
+    /// Locked until then; nothing was counted.
+    Locked { until: Timestamp },
+    /// No account under that number, or not active; nothing was counted.
+    NoAccount,
+}
+
+/// A self-service PIN reset in progress, continued by any node. Only a hash of its token
+/// is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetSessionRecord {
+    /// SHA-256 of the opaque token with the pepper, hex: the key.
+    pub token_hash: String,
+    pub msisdn: String,
+    /// `identity` (step 1), `otp` (step 2), `done`, `failed`, `expired`.
+    pub step: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    /// The transaction choices shown in step 1 (opaque labels), and which one is right
+    /// (an index, or -1 when the number has no account — the choices are then made up
+    /// so that the answer looks the same).
+    pub choices: Vec<String>,
+    pub right_choice: i32,
+    pub identity_failures: i32,
+    /// The temporary PIN's argon2id hash, and until when it is good.
+    pub otp_hash: Option<String>,
+    pub otp_expires_at: Option<Timestamp>,
+    pub otp_sends: i32,
+    pub otp_failures: i32,
+    pub version: i64,
+}
+
+/// One number's reset limits for one day (Dhaka date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetGuardRecord {
+    pub msisdn: String,
+    pub day: jiff::civil::Date,
+    pub started: i32,
+    pub failures: i32,
+    pub blocked_until: Option<Timestamp>,
+    pub version: i64,
 }
 
 /// A service point as the store keeps it. The store does not know the locator's types

@@ -12,6 +12,7 @@
 mod common;
 mod beside_cases;
 mod service_points;
+mod wallet;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};

@@ -20,6 +20,8 @@ use crate::api;
         api::points::list, api::points::get, api::points::create, api::points::put,
         api::points::close, api::points::reopen,
         api::nearest::nearest,
+        api::wallet::start, api::wallet::identity, api::wallet::resend, api::wallet::confirm,
+        api::wallet::verify, api::wallet::overview, api::wallet::unlock,
     ),
     modifiers(&Security),
     tags(
@@ -31,6 +33,7 @@ use crate::api;
         (name = "search", description = "Bengali-first search over cases"),
         (name = "points", description = "Service points: care centres, agent points, desks"),
         (name = "locator", description = "The nearest service points, for customers (no login)"),
+        (name = "wallet", description = "Wallet PINs: the self reset (no login), verification for trusted channels, lock state for staff"),
     )
 )]
 struct ApiDoc;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use seba_app::AppSettings;
 use seba_app::settings::Secret;
+use seba_app::wallet::WalletSettings;
 use seba_channels::email::EmailSettings;
 use seba_channels::sms::SmsSettings;
 
@@ -39,6 +40,83 @@ pub struct Config {
     pub email: EmailSettings,
     pub search: SearchSettings,
     pub portal: PortalSettings,
+    pub wallet: WalletConfig,
+}
+
+/// What an operator may tune of the wallet PIN lockout and the self-service reset; the
+/// rest of `seba_app::wallet::WalletSettings` keeps its defaults. Copied into
+/// `app.wallet` by [`Config::load`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WalletConfig {
+    /// Wrong PINs in a row before the account is locked.
+    pub pin_lock_after: i32,
+    /// How long the first, second, … lock lasts, in minutes; the last entry for every
+    /// later lock. A right PIN starts the escalation over.
+    pub pin_lock_minutes: Vec<i64>,
+    /// Failed self-service reset attempts (per number and day) before resets are blocked,
+    /// and for how long.
+    pub pin_reset_block_after: i32,
+    pub pin_reset_block_minutes: i64,
+}
+
+impl Default for WalletConfig {
+    fn default() -> Self {
+        let d = WalletSettings::default();
+        WalletConfig {
+            pin_lock_after: d.pin_lock.limit,
+            pin_lock_minutes: d.pin_lock.lock_for.iter().map(|l| l.as_mins()).collect(),
+            pin_reset_block_after: d.reset_block_after,
+            pin_reset_block_minutes: d.reset_block_minutes,
+        }
+    }
+}
+
+impl WalletConfig {
+    /// `settings` with these values in place. Values that would switch the lockout off,
+    /// or make it meaningless, are refused rather than taken.
+    fn apply(&self, mut settings: WalletSettings) -> anyhow::Result<WalletSettings> {
+        if !(1..=10).contains(&self.pin_lock_after) {
+            bail!(
+                "wallet.pin_lock_after: {} is not between 1 and 10",
+                self.pin_lock_after
+            );
+        }
+        const MONTH: i64 = 30 * 24 * 60;
+        if self.pin_lock_minutes.is_empty()
+            || self.pin_lock_minutes.len() > 10
+            || self
+                .pin_lock_minutes
+                .iter()
+                .any(|m| !(1..=MONTH).contains(m))
+        {
+            bail!(
+                "wallet.pin_lock_minutes: {:?} must list 1 to 10 durations of 1 to {MONTH} minutes",
+                self.pin_lock_minutes
+            );
+        }
+        if self.pin_reset_block_after < 1 {
+            bail!(
+                "wallet.pin_reset_block_after: {} is not at least 1",
+                self.pin_reset_block_after
+            );
+        }
+        if !(1..=MONTH).contains(&self.pin_reset_block_minutes) {
+            bail!(
+                "wallet.pin_reset_block_minutes: {} is not between 1 and {MONTH}",
+                self.pin_reset_block_minutes
+            );
+        }
+        settings.pin_lock.limit = self.pin_lock_after;
+        settings.pin_lock.lock_for = self
+            .pin_lock_minutes
+            .iter()
+            .map(|m| jiff::SignedDuration::from_mins(*m))
+            .collect();
+        settings.reset_block_after = self.pin_reset_block_after;
+        settings.reset_block_minutes = self.pin_reset_block_minutes;
+        Ok(settings)
+    }
 }
 
 /// What the customer portal shows.
@@ -106,6 +184,7 @@ impl Default for Config {
             email: EmailSettings::default(),
             search: SearchSettings::default(),
             portal: PortalSettings::default(),
+            wallet: WalletConfig::default(),
         }
     }
 }
@@ -173,9 +252,10 @@ impl Config {
             let path: Vec<String> = name.split("__").map(|p| p.to_ascii_lowercase()).collect();
             set_path(&mut table, &path, env_value(v));
         }
-        let config: Config = toml::Value::Table(table)
+        let mut config: Config = toml::Value::Table(table)
             .try_into()
             .context("configuration")?;
+        config.app.wallet = config.wallet.apply(config.app.wallet)?;
         let hotline = config.portal.hotline.trim();
         if hotline.is_empty()
             || hotline.len() > 20
@@ -322,6 +402,55 @@ mod tests {
                 .unwrap()
                 .contains("locator_per_minute = 1200")
         );
+    }
+
+    #[test]
+    fn wallet_lockout_from_file_and_env_and_checked() {
+        let c = Config::load(None, vec![]).unwrap();
+        assert_eq!(c.app.wallet, WalletSettings::default());
+        assert_eq!(c.wallet.pin_lock_minutes, [30, 120, 1440]);
+        let env = vec![
+            ("SEBA_WALLET__PIN_LOCK_AFTER".to_string(), "5".to_string()),
+            (
+                "SEBA_WALLET__PIN_LOCK_MINUTES".to_string(),
+                "[15, 60]".to_string(),
+            ),
+            (
+                "SEBA_WALLET__PIN_RESET_BLOCK_MINUTES".to_string(),
+                "480".to_string(),
+            ),
+        ];
+        let c = Config::load(None, env).unwrap();
+        let w = &c.app.wallet;
+        assert_eq!(w.pin_lock.limit, 5);
+        assert_eq!(
+            w.pin_lock.lock_for,
+            [
+                jiff::SignedDuration::from_mins(15),
+                jiff::SignedDuration::from_mins(60)
+            ]
+        );
+        assert_eq!((w.reset_block_after, w.reset_block_minutes), (5, 480));
+        assert!(
+            toml::to_string(&c)
+                .unwrap()
+                .contains("pin_lock_minutes = [15, 60]")
+        );
+        for (key, bad) in [
+            ("PIN_LOCK_AFTER", "0"),
+            ("PIN_LOCK_MINUTES", "[]"),
+            ("PIN_LOCK_MINUTES", "[30, 0]"),
+            ("PIN_RESET_BLOCK_AFTER", "0"),
+            ("PIN_RESET_BLOCK_MINUTES", "-1"),
+        ] {
+            let env = vec![(format!("SEBA_WALLET__{key}"), bad.to_string())];
+            let err = Config::load(None, env).unwrap_err();
+            let want = format!("wallet.{}", key.to_ascii_lowercase());
+            assert!(format!("{err:#}").contains(&want), "{key}={bad}: {err:#}");
+        }
+        // The app table does not take them: one place to set them.
+        let env = vec![("SEBA_APP__WALLET".to_string(), "1".to_string())];
+        assert!(Config::load(None, env).is_err());
     }
 
     #[test]

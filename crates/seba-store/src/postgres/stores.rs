@@ -12,12 +12,13 @@ use seba_core::ids::{CaseId, MessageId, UserId};
 use super::PgStore;
 use crate::codec::{
     self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, MessageRow,
-    POINT_COLUMNS, Param, micros, ts,
+    POINT_COLUMNS, Param, RESET_GUARD_COLUMNS, RESET_SESSION_COLUMNS, WALLET_ACCOUNT_COLUMNS,
+    WALLET_TX_COLUMNS, micros, ts,
 };
 use crate::model::*;
 use crate::{
     AuditStore, CaseStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore, PointStore,
-    PresenceStore, ReportStore, Result, SettingsStore, StoreError,
+    PresenceStore, ReportStore, Result, SettingsStore, StoreError, WalletStore,
 };
 
 type Tx<'a> = deadpool_postgres::Transaction<'a>;
@@ -259,6 +260,62 @@ fn canned(r: &Row) -> Result<Canned> {
     })
 }
 
+fn wallet_account(r: &Row) -> Result<WalletAccountRecord> {
+    Ok(WalletAccountRecord {
+        msisdn: r.get(0),
+        name: r.get(1),
+        nid_hash: r.get(2),
+        date_of_birth: codec::date_req("date of birth", r.get(3))?,
+        status: r.get(4),
+        pin_hash: r.get(5),
+        pin_history: r.get(6),
+        failed_pins: r.get(7),
+        locked_until: codec::ts_opt(r.get(8))?,
+        lock_count: r.get(9),
+        pin_changed_at: codec::ts_opt(r.get(10))?,
+        version: r.get(11),
+    })
+}
+
+fn wallet_tx(r: &Row) -> Result<WalletTransactionRecord> {
+    Ok(WalletTransactionRecord {
+        msisdn: r.get(0),
+        id: r.get(1),
+        kind: r.get(2),
+        amount_poisha: r.get(3),
+        at: ts(r.get(4))?,
+    })
+}
+
+fn reset_session(r: &Row) -> Result<ResetSessionRecord> {
+    Ok(ResetSessionRecord {
+        token_hash: r.get(0),
+        msisdn: r.get(1),
+        step: r.get(2),
+        created_at: ts(r.get(3))?,
+        expires_at: ts(r.get(4))?,
+        choices: r.get(5),
+        right_choice: r.get(6),
+        identity_failures: r.get(7),
+        otp_hash: r.get(8),
+        otp_expires_at: codec::ts_opt(r.get(9))?,
+        otp_sends: r.get(10),
+        otp_failures: r.get(11),
+        version: r.get(12),
+    })
+}
+
+fn reset_guard(r: &Row) -> Result<ResetGuardRecord> {
+    Ok(ResetGuardRecord {
+        msisdn: r.get(0),
+        day: codec::date_req("reset guard day", r.get(1))?,
+        started: r.get(2),
+        failures: r.get(3),
+        blocked_until: codec::ts_opt(r.get(4))?,
+        version: r.get(5),
+    })
+}
+
 /// Write a record kept by version (see [`codec::Versioned`]): `values` are its columns in
 /// order, the key first.
 async fn write_versioned(
@@ -285,7 +342,7 @@ async fn write_versioned(
         return Err(StoreError::Duplicate(format!("{} {key}", v.what)));
     }
     let current = tx
-        .query_opt(&v.version_sql(Dialect::Postgres), &[values[0]])
+        .query_opt(&v.version_sql(Dialect::Postgres), &values[..v.keys])
         .await?;
     Err(match current {
         Some(row) => StoreError::Conflict {
@@ -403,6 +460,115 @@ async fn apply_side(tx: &Tx<'_>, write: SideWrite) -> Result<()> {
             ];
             let key = p.id.to_string();
             write_versioned(tx, &codec::POINTS, &values, expected_version, &key).await?;
+        }
+        SideWrite::PinSettled { msisdn, right } => {
+            // A wrong PIN was counted when it was claimed: only a right one changes
+            // anything.
+            let found = if right {
+                tx.execute(
+                    "UPDATE wallet_accounts SET failed_pins = 0, locked_until = NULL, lock_count = 0
+                     WHERE msisdn = $1",
+                    &[&msisdn],
+                )
+                .await?
+                    > 0
+            } else {
+                tx.query_one(
+                    "SELECT EXISTS(SELECT 1 FROM wallet_accounts WHERE msisdn = $1)",
+                    &[&msisdn],
+                )
+                .await?
+                .get(0)
+            };
+            if !found {
+                return Err(StoreError::NotFound);
+            }
+        }
+        SideWrite::WalletPin {
+            msisdn,
+            pin_hash,
+            expected_version,
+            at,
+        } => {
+            // One statement: the right-hand sides read the row as it was, so the old hash
+            // goes to the front of the old history.
+            let kept = i32::try_from(PIN_HISTORY).unwrap_or(i32::MAX);
+            let n = tx
+                .execute(
+                    "UPDATE wallet_accounts SET pin_hash = $2, pin_history = (ARRAY[pin_hash] || pin_history)[1:$5],
+                     pin_changed_at = $3, failed_pins = 0, locked_until = NULL, lock_count = 0,
+                     version = $4 + 1 WHERE msisdn = $1 AND version = $4",
+                    &[&msisdn, &pin_hash, &micros(at), &expected_version, &kept],
+                )
+                .await?;
+            if n == 0 {
+                let current = tx
+                    .query_opt(
+                        "SELECT version FROM wallet_accounts WHERE msisdn = $1",
+                        &[&msisdn],
+                    )
+                    .await?;
+                return Err(match current {
+                    Some(row) => StoreError::Conflict {
+                        current: row.get(0),
+                    },
+                    None => StoreError::NotFound,
+                });
+            }
+        }
+        SideWrite::WalletUnlock { msisdn } => {
+            if tx
+                .execute(
+                    "UPDATE wallet_accounts SET failed_pins = 0, locked_until = NULL, lock_count = 0
+                     WHERE msisdn = $1",
+                    &[&msisdn],
+                )
+                .await?
+                == 0
+            {
+                return Err(StoreError::NotFound);
+            }
+        }
+        SideWrite::ResetSession {
+            session: s,
+            expected_version,
+        } => {
+            let created_at = micros(s.created_at);
+            let expires_at = micros(s.expires_at);
+            let otp_expires_at = s.otp_expires_at.map(micros);
+            let values: [&(dyn ToSql + Sync); 13] = [
+                &s.token_hash,
+                &s.msisdn,
+                &s.step,
+                &created_at,
+                &expires_at,
+                &s.choices,
+                &s.right_choice,
+                &s.identity_failures,
+                &s.otp_hash,
+                &otp_expires_at,
+                &s.otp_sends,
+                &s.otp_failures,
+                &s.version,
+            ];
+            let key = codec::reset_session_key(&s.token_hash);
+            write_versioned(tx, &codec::RESET_SESSIONS, &values, expected_version, &key).await?;
+        }
+        SideWrite::ResetGuard {
+            guard: g,
+            expected_version,
+        } => {
+            let day = g.day.to_string();
+            let blocked_until = g.blocked_until.map(micros);
+            let values: [&(dyn ToSql + Sync); 6] = [
+                &g.msisdn,
+                &day,
+                &g.started,
+                &g.failures,
+                &blocked_until,
+                &g.version,
+            ];
+            write_versioned(tx, &codec::RESET_GUARDS, &values, expected_version, &day).await?;
         }
     }
     Ok(())
@@ -1826,5 +1992,189 @@ impl ReportStore for PgStore {
             rows.iter()
                 .map(|r| (i64::from(r.get::<_, i16>(0)), r.get::<_, i64>(1))),
         )
+    }
+}
+
+#[async_trait]
+impl WalletStore for PgStore {
+    async fn upsert_wallet_accounts(&self, accounts: Vec<WalletAccountRecord>) -> Result<()> {
+        self.in_tx(move |tx| {
+            Box::pin(async move {
+                let stmt = tx
+                    .prepare_cached(&format!(
+                        "INSERT INTO wallet_accounts ({WALLET_ACCOUNT_COLUMNS})
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                         ON CONFLICT (msisdn) DO UPDATE SET name = excluded.name,
+                         nid_hash = excluded.nid_hash, date_of_birth = excluded.date_of_birth,
+                         status = excluded.status, pin_hash = excluded.pin_hash,
+                         pin_history = excluded.pin_history, failed_pins = excluded.failed_pins,
+                         locked_until = excluded.locked_until, lock_count = excluded.lock_count,
+                         pin_changed_at = excluded.pin_changed_at, version = excluded.version"
+                    ))
+                    .await?;
+                for a in &accounts {
+                    tx.execute(
+                        &stmt,
+                        &[
+                            &a.msisdn,
+                            &a.name,
+                            &a.nid_hash,
+                            &a.date_of_birth.to_string(),
+                            &a.status,
+                            &a.pin_hash,
+                            &a.pin_history,
+                            &a.failed_pins,
+                            &a.locked_until.map(micros),
+                            &a.lock_count,
+                            &a.pin_changed_at.map(micros),
+                            &a.version,
+                        ],
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn wallet_account(&self, msisdn: &str) -> Result<Option<WalletAccountRecord>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {WALLET_ACCOUNT_COLUMNS} FROM wallet_accounts WHERE msisdn = $1"
+            ))
+            .await?;
+        client
+            .query_opt(&stmt, &[&msisdn])
+            .await?
+            .map(|r| wallet_account(&r))
+            .transpose()
+    }
+
+    async fn add_wallet_transactions(&self, txs: Vec<WalletTransactionRecord>) -> Result<()> {
+        self.in_tx(move |tx| {
+            Box::pin(async move {
+                let stmt = tx
+                    .prepare_cached(&format!(
+                        "INSERT INTO wallet_transactions ({WALLET_TX_COLUMNS}) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (msisdn, id) DO UPDATE SET kind = excluded.kind,
+                         amount_poisha = excluded.amount_poisha, at = excluded.at"
+                    ))
+                    .await?;
+                for t in &txs {
+                    tx.execute(
+                        &stmt,
+                        &[&t.msisdn, &t.id, &t.kind, &t.amount_poisha, &micros(t.at)],
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn recent_wallet_transactions(
+        &self,
+        msisdn: &str,
+        limit: u32,
+    ) -> Result<Vec<WalletTransactionRecord>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {WALLET_TX_COLUMNS} FROM wallet_transactions WHERE msisdn = $1
+                 ORDER BY at DESC, id DESC LIMIT $2"
+            ))
+            .await?;
+        let rows = client.query(&stmt, &[&msisdn, &i64::from(limit)]).await?;
+        rows.iter().map(wallet_tx).collect()
+    }
+
+    async fn claim_pin_attempt(
+        &self,
+        msisdn: &str,
+        now: Timestamp,
+        policy: &PinLockPolicy,
+    ) -> Result<PinClaim> {
+        let (msisdn, policy) = (msisdn.to_string(), policy.clone());
+        self.in_tx(move |tx| {
+            Box::pin(async move {
+                // The row lock makes parallel claims on one account take turns; each reads
+                // the count the one before it committed.
+                let row = tx
+                    .query_opt(
+                        "SELECT status, pin_hash, failed_pins, locked_until, lock_count
+                         FROM wallet_accounts WHERE msisdn = $1 FOR UPDATE",
+                        &[&msisdn],
+                    )
+                    .await?;
+                let Some(row) = row else {
+                    return Ok(PinClaim::NoAccount);
+                };
+                if row.get::<_, &str>(0) != "active" {
+                    return Ok(PinClaim::NoAccount);
+                }
+                let state = codec::PinLock {
+                    failed_pins: row.get(2),
+                    locked_until: codec::ts_opt(row.get(3))?,
+                    lock_count: row.get(4),
+                };
+                match codec::claim_step(state, now, &policy)? {
+                    codec::ClaimStep::Locked(until) => Ok(PinClaim::Locked { until }),
+                    codec::ClaimStep::Counted(next) => {
+                        tx.execute(
+                            "UPDATE wallet_accounts SET failed_pins = $2, locked_until = $3, lock_count = $4
+                             WHERE msisdn = $1",
+                            &[
+                                &msisdn,
+                                &next.failed_pins,
+                                &next.locked_until.map(micros),
+                                &next.lock_count,
+                            ],
+                        )
+                        .await?;
+                        Ok(PinClaim::Granted {
+                            pin_hash: row.get(1),
+                            attempt: next.failed_pins,
+                            locks_until: next.locked_until,
+                        })
+                    }
+                }
+            })
+        })
+        .await
+    }
+
+    async fn reset_session(&self, token_hash: &str) -> Result<Option<ResetSessionRecord>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {RESET_SESSION_COLUMNS} FROM pin_reset_sessions WHERE token_hash = $1"
+            ))
+            .await?;
+        client
+            .query_opt(&stmt, &[&token_hash])
+            .await?
+            .map(|r| reset_session(&r))
+            .transpose()
+    }
+
+    async fn reset_guard(
+        &self,
+        msisdn: &str,
+        day: jiff::civil::Date,
+    ) -> Result<Option<ResetGuardRecord>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {RESET_GUARD_COLUMNS} FROM pin_reset_guards WHERE msisdn = $1 AND day = $2"
+            ))
+            .await?;
+        client
+            .query_opt(&stmt, &[&msisdn, &day.to_string()])
+            .await?
+            .map(|r| reset_guard(&r))
+            .transpose()
     }
 }

@@ -187,6 +187,81 @@ pub(super) fn canned(r: &Row<'_>) -> rusqlite::Result<Result<Canned>> {
     })())
 }
 
+pub(super) fn wallet_account(r: &Row<'_>) -> rusqlite::Result<Result<WalletAccountRecord>> {
+    let date_of_birth: String = r.get(3)?;
+    let pin_history: String = r.get(6)?;
+    let locked: Option<i64> = r.get(8)?;
+    let changed: Option<i64> = r.get(10)?;
+    Ok((|| {
+        Ok(WalletAccountRecord {
+            msisdn: r.get(0)?,
+            name: r.get(1)?,
+            nid_hash: r.get(2)?,
+            date_of_birth: codec::date_req("date of birth", &date_of_birth)?,
+            status: r.get(4)?,
+            pin_hash: r.get(5)?,
+            pin_history: codec::tags_from(&pin_history)?,
+            failed_pins: r.get(7)?,
+            locked_until: codec::ts_opt(locked)?,
+            lock_count: r.get(9)?,
+            pin_changed_at: codec::ts_opt(changed)?,
+            version: r.get(11)?,
+        })
+    })())
+}
+
+pub(super) fn wallet_tx(r: &Row<'_>) -> rusqlite::Result<Result<WalletTransactionRecord>> {
+    let at: i64 = r.get(4)?;
+    Ok((|| {
+        Ok(WalletTransactionRecord {
+            msisdn: r.get(0)?,
+            id: r.get(1)?,
+            kind: r.get(2)?,
+            amount_poisha: r.get(3)?,
+            at: codec::ts(at)?,
+        })
+    })())
+}
+
+pub(super) fn reset_session(r: &Row<'_>) -> rusqlite::Result<Result<ResetSessionRecord>> {
+    let created: i64 = r.get(3)?;
+    let expires: i64 = r.get(4)?;
+    let choices: String = r.get(5)?;
+    let otp_expires: Option<i64> = r.get(9)?;
+    Ok((|| {
+        Ok(ResetSessionRecord {
+            token_hash: r.get(0)?,
+            msisdn: r.get(1)?,
+            step: r.get(2)?,
+            created_at: codec::ts(created)?,
+            expires_at: codec::ts(expires)?,
+            choices: codec::tags_from(&choices)?,
+            right_choice: r.get(6)?,
+            identity_failures: r.get(7)?,
+            otp_hash: r.get(8)?,
+            otp_expires_at: codec::ts_opt(otp_expires)?,
+            otp_sends: r.get(10)?,
+            otp_failures: r.get(11)?,
+            version: r.get(12)?,
+        })
+    })())
+}
+
+pub(super) fn reset_guard(r: &Row<'_>) -> rusqlite::Result<Result<ResetGuardRecord>> {
+    let day: String = r.get(1)?;
+    let blocked: Option<i64> = r.get(4)?;
+    Ok((|| {
+        Ok(ResetGuardRecord {
+            msisdn: r.get(0)?,
+            day: codec::date_req("reset guard day", &day)?,
+            started: r.get(2)?,
+            failures: r.get(3)?,
+            blocked_until: codec::ts_opt(blocked)?,
+            version: r.get(5)?,
+        })
+    })())
+}
+
 pub(super) fn params(ps: Vec<Param>) -> Vec<Value> {
     ps.into_iter()
         .map(|p| match p {

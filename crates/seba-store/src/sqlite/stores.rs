@@ -11,13 +11,14 @@ use seba_core::ids::{CaseId, MessageId, UserId};
 use super::SqliteStore;
 use super::rows::{self, CHALLENGE_COLUMNS, DELIVERY_COLUMNS, USER_COLUMNS};
 use crate::codec::{
-    self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, POINT_COLUMNS, micros,
+    self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, POINT_COLUMNS,
+    RESET_GUARD_COLUMNS, RESET_SESSION_COLUMNS, WALLET_ACCOUNT_COLUMNS, WALLET_TX_COLUMNS, micros,
     ts,
 };
 use crate::model::*;
 use crate::{
     AuditStore, CaseStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore, PointStore,
-    PresenceStore, ReportStore, Result, SettingsStore, StoreError,
+    PresenceStore, ReportStore, Result, SettingsStore, StoreError, WalletStore,
 };
 
 fn insert_case(c: &Connection, case: &Case) -> Result<()> {
@@ -123,7 +124,7 @@ fn write_versioned(
     }
     let current: Option<i64> = c
         .prepare_cached(&v.version_sql(Dialect::Sqlite))?
-        .query_row([values[0]], |r| r.get(0))
+        .query_row(&values[..v.keys], |r| r.get(0))
         .optional()?;
     Err(match current {
         Some(current) => StoreError::Conflict { current },
@@ -229,6 +230,107 @@ fn apply_side(c: &Connection, write: SideWrite) -> Result<()> {
             ];
             let key = p.id.to_string();
             write_versioned(c, &codec::POINTS, values, expected_version, &key)?;
+        }
+        SideWrite::PinSettled { msisdn, right } => {
+            // A wrong PIN was counted when it was claimed: only a right one changes
+            // anything.
+            let found = if right {
+                c.prepare_cached(
+                    "UPDATE wallet_accounts SET failed_pins = 0, locked_until = NULL, lock_count = 0
+                     WHERE msisdn = ?1",
+                )?
+                .execute([&msisdn])?
+                    > 0
+            } else {
+                c.prepare_cached("SELECT EXISTS(SELECT 1 FROM wallet_accounts WHERE msisdn = ?1)")?
+                    .query_row([&msisdn], |r| r.get(0))?
+            };
+            if !found {
+                return Err(StoreError::NotFound);
+            }
+        }
+        SideWrite::WalletPin {
+            msisdn,
+            pin_hash,
+            expected_version,
+            at,
+        } => {
+            // Read and write in the one writer's transaction: nothing runs in between.
+            let current: Option<(i64, String, String)> = c
+                .prepare_cached(
+                    "SELECT version, pin_hash, pin_history FROM wallet_accounts WHERE msisdn = ?1",
+                )?
+                .query_row([&msisdn], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            let Some((version, old, history)) = current else {
+                return Err(StoreError::NotFound);
+            };
+            if version != expected_version {
+                return Err(StoreError::Conflict { current: version });
+            }
+            let history = codec::next_pin_history(old, codec::tags_from(&history)?);
+            c.prepare_cached(
+                "UPDATE wallet_accounts SET pin_hash = ?2, pin_history = ?3, pin_changed_at = ?4,
+                 failed_pins = 0, locked_until = NULL, lock_count = 0, version = ?5
+                 WHERE msisdn = ?1 AND version = ?6",
+            )?
+            .execute(params![
+                msisdn,
+                pin_hash,
+                codec::tags_json(&history)?,
+                micros(at),
+                expected_version + 1,
+                expected_version
+            ])?;
+        }
+        SideWrite::WalletUnlock { msisdn } => {
+            if c.prepare_cached(
+                "UPDATE wallet_accounts SET failed_pins = 0, locked_until = NULL, lock_count = 0
+                 WHERE msisdn = ?1",
+            )?
+            .execute([&msisdn])?
+                == 0
+            {
+                return Err(StoreError::NotFound);
+            }
+        }
+        SideWrite::ResetSession {
+            session: s,
+            expected_version,
+        } => {
+            let choices = codec::tags_json(&s.choices)?;
+            let values = params![
+                s.token_hash,
+                s.msisdn,
+                s.step,
+                micros(s.created_at),
+                micros(s.expires_at),
+                choices,
+                s.right_choice,
+                s.identity_failures,
+                s.otp_hash,
+                s.otp_expires_at.map(micros),
+                s.otp_sends,
+                s.otp_failures,
+                s.version,
+            ];
+            let key = codec::reset_session_key(&s.token_hash);
+            write_versioned(c, &codec::RESET_SESSIONS, values, expected_version, &key)?;
+        }
+        SideWrite::ResetGuard {
+            guard: g,
+            expected_version,
+        } => {
+            let values = params![
+                g.msisdn,
+                g.day.to_string(),
+                g.started,
+                g.failures,
+                g.blocked_until.map(micros),
+                g.version,
+            ];
+            let key = g.day.to_string();
+            write_versioned(c, &codec::RESET_GUARDS, values, expected_version, &key)?;
         }
     }
     Ok(())
@@ -1536,6 +1638,177 @@ impl ReportStore for SqliteStore {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
             })?;
             codec::csat_from(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl WalletStore for SqliteStore {
+    async fn upsert_wallet_accounts(&self, accounts: Vec<WalletAccountRecord>) -> Result<()> {
+        self.write(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "INSERT INTO wallet_accounts ({WALLET_ACCOUNT_COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT (msisdn) DO UPDATE SET name = excluded.name,
+                 nid_hash = excluded.nid_hash, date_of_birth = excluded.date_of_birth,
+                 status = excluded.status, pin_hash = excluded.pin_hash,
+                 pin_history = excluded.pin_history, failed_pins = excluded.failed_pins,
+                 locked_until = excluded.locked_until, lock_count = excluded.lock_count,
+                 pin_changed_at = excluded.pin_changed_at, version = excluded.version"
+            ))?;
+            for a in &accounts {
+                stmt.execute(params![
+                    a.msisdn,
+                    a.name,
+                    a.nid_hash,
+                    a.date_of_birth.to_string(),
+                    a.status,
+                    a.pin_hash,
+                    codec::tags_json(&a.pin_history)?,
+                    a.failed_pins,
+                    a.locked_until.map(micros),
+                    a.lock_count,
+                    a.pin_changed_at.map(micros),
+                    a.version,
+                ])?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn wallet_account(&self, msisdn: &str) -> Result<Option<WalletAccountRecord>> {
+        let msisdn = msisdn.to_string();
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {WALLET_ACCOUNT_COLUMNS} FROM wallet_accounts WHERE msisdn = ?1"
+            ))?
+            .query_row([msisdn], rows::wallet_account)
+            .optional()?
+            .transpose()
+        })
+        .await
+    }
+
+    async fn add_wallet_transactions(&self, txs: Vec<WalletTransactionRecord>) -> Result<()> {
+        self.write(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "INSERT INTO wallet_transactions ({WALLET_TX_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (msisdn, id) DO UPDATE SET kind = excluded.kind,
+                 amount_poisha = excluded.amount_poisha, at = excluded.at"
+            ))?;
+            for t in &txs {
+                stmt.execute(params![
+                    t.msisdn,
+                    t.id,
+                    t.kind,
+                    t.amount_poisha,
+                    micros(t.at)
+                ])?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn recent_wallet_transactions(
+        &self,
+        msisdn: &str,
+        limit: u32,
+    ) -> Result<Vec<WalletTransactionRecord>> {
+        let msisdn = msisdn.to_string();
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {WALLET_TX_COLUMNS} FROM wallet_transactions WHERE msisdn = ?1
+                 ORDER BY at DESC, id DESC LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(params![msisdn, i64::from(limit)], rows::wallet_tx)?;
+            collect(rows)
+        })
+        .await
+    }
+
+    async fn claim_pin_attempt(
+        &self,
+        msisdn: &str,
+        now: Timestamp,
+        policy: &PinLockPolicy,
+    ) -> Result<PinClaim> {
+        let (msisdn, policy) = (msisdn.to_string(), policy.clone());
+        // On the writer, read and count in one job: no other write runs in between, so
+        // parallel claims queue up and each sees the counts before it.
+        self.write(move |c| {
+            let row: Option<(String, String, i32, Option<i64>, i32)> = c
+                .prepare_cached(
+                    "SELECT status, pin_hash, failed_pins, locked_until, lock_count
+                     FROM wallet_accounts WHERE msisdn = ?1",
+                )?
+                .query_row([&msisdn], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .optional()?;
+            let Some((status, pin_hash, failed_pins, locked_until, lock_count)) = row else {
+                return Ok(PinClaim::NoAccount);
+            };
+            if status != "active" {
+                return Ok(PinClaim::NoAccount);
+            }
+            let state = codec::PinLock {
+                failed_pins,
+                locked_until: codec::ts_opt(locked_until)?,
+                lock_count,
+            };
+            match codec::claim_step(state, now, &policy)? {
+                codec::ClaimStep::Locked(until) => Ok(PinClaim::Locked { until }),
+                codec::ClaimStep::Counted(next) => {
+                    c.prepare_cached(
+                        "UPDATE wallet_accounts SET failed_pins = ?2, locked_until = ?3, lock_count = ?4
+                         WHERE msisdn = ?1",
+                    )?
+                    .execute(params![
+                        msisdn,
+                        next.failed_pins,
+                        next.locked_until.map(micros),
+                        next.lock_count
+                    ])?;
+                    Ok(PinClaim::Granted {
+                        pin_hash,
+                        attempt: next.failed_pins,
+                        locks_until: next.locked_until,
+                    })
+                }
+            }
+        })
+        .await
+    }
+
+    async fn reset_session(&self, token_hash: &str) -> Result<Option<ResetSessionRecord>> {
+        let token_hash = token_hash.to_string();
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {RESET_SESSION_COLUMNS} FROM pin_reset_sessions WHERE token_hash = ?1"
+            ))?
+            .query_row([token_hash], rows::reset_session)
+            .optional()?
+            .transpose()
+        })
+        .await
+    }
+
+    async fn reset_guard(
+        &self,
+        msisdn: &str,
+        day: jiff::civil::Date,
+    ) -> Result<Option<ResetGuardRecord>> {
+        let msisdn = msisdn.to_string();
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {RESET_GUARD_COLUMNS} FROM pin_reset_guards WHERE msisdn = ?1 AND day = ?2"
+            ))?
+            .query_row(params![msisdn, day.to_string()], rows::reset_guard)
+            .optional()?
+            .transpose()
         })
         .await
     }

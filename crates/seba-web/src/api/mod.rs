@@ -11,6 +11,7 @@ pub mod points;
 pub mod public;
 pub mod search;
 pub mod views;
+pub mod wallet;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};

@@ -92,6 +92,7 @@ pub(crate) const BN_FTL: &[&str] = &[
     include_str!("../../i18n/bn-admin.ftl"),
     include_str!("../../i18n/bn-points.ftl"),
     include_str!("../../i18n/bn-centres.ftl"),
+    include_str!("../../i18n/bn-wallet.ftl"),
 ];
 pub(crate) const EN_FTL: &[&str] = &[
     include_str!("../../i18n/en.ftl"),
@@ -100,6 +101,7 @@ pub(crate) const EN_FTL: &[&str] = &[
     include_str!("../../i18n/en-admin.ftl"),
     include_str!("../../i18n/en-points.ftl"),
     include_str!("../../i18n/en-centres.ftl"),
+    include_str!("../../i18n/en-wallet.ftl"),
 ];
 
 fn bundle(lang: Lang, sources: &[&str]) -> FluentBundle<FluentResource> {

@@ -15,9 +15,11 @@ pub mod content;
 pub mod dashboard;
 pub mod help;
 pub mod i18n;
+pub mod pin_reset;
 pub mod points;
 pub mod staff;
 pub mod track;
+pub mod wallets;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -124,6 +126,7 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
             " "
             a.button.secondary href="/help" { (t(lang, "nav-help")) }
             " " a.button.secondary href="/centres" { (t(lang, "nav-centres")) }
+            " " a.button.secondary href="/pin-reset" { (t(lang, "nav-pin-reset")) }
         }
         section.card.hotline {
             h2 { (t(lang, "hotline-title")) }

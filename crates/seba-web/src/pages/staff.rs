@@ -187,6 +187,7 @@ pub fn desk_page(desk: &Desk, path: &str, title: &str, body: Markup) -> Response
                         a.brand href="/agent" { (t(lang, "desk-title")) }
                         a href="/agent" { (t(lang, "desk-nav-inbox")) }
                         a href="/agent/search" { (t(lang, "desk-nav-search")) }
+                        a href="/agent/wallets" { (t(lang, "desk-nav-wallets")) }
                         @if desk.can(Permission::Supervise) {
                             a href="/supervisor" { (t(lang, "desk-nav-dashboard")) }
                         }

@@ -554,3 +554,160 @@ async fn a_customer_finds_the_nearest_centres_in_chromium(t: TestApp) {
     shoot(&j, "25-centres-located").await;
     j.close().await.expect("closing the session");
 }
+
+sqlite_only! {
+    a_customer_resets_a_locked_pin_in_chromium => sqlite_a_customer_resets_a_locked_pin_in_chromium;
+}
+
+/// The self PIN reset on a phone with scripts off: the demo account that is loaded locked
+/// (01700000012, README "Demo wallets"), its number and answers typed in Bengali digits, a
+/// weak new PIN refused with the rule named, then a good one; the PIN works and the lock
+/// is gone. Then a supervisor sees the reset in the account's history on the desk.
+async fn a_customer_resets_a_locked_pin_in_chromium(t: TestApp) {
+    use seba_core::text::bengali_digits;
+
+    t.app.load_demo_wallets().await.expect("the demo wallets");
+    let number = seba_core::contact::Msisdn::parse("01700000012").expect("a number");
+    let e164 = number.as_e164().to_string();
+    let (nid, new_pin) = ("1245678903", "58027");
+    assert!(matches!(
+        t.app
+            .verify_pin(
+                &number,
+                &seba_core::wallet::Pin::parse("24863").expect("a PIN")
+            )
+            .await
+            .expect("a PIN check"),
+        seba_app::wallet::PinOutcome::Locked { .. }
+    ));
+    let Some((_driver, c)) = browser(false).await else {
+        return;
+    };
+
+    // From the home page: the number in Bengali digits.
+    c.goto(&format!("{}/", t.base)).await.expect("home");
+    click(&c, Locator::Css("a[href='/pin-reset']")).await;
+    wait_for_path(&c, "/pin-reset").await;
+    type_into(&c, Locator::Id("msisdn"), &bengali_digits("01700000012")).await;
+    shoot(&c, "30-pin-reset-start").await;
+    click(&c, Locator::Css("form[action='/pin-reset'] button")).await;
+    wait_for_path(&c, "/pin-reset/identity").await;
+
+    // Step 1: the NID as printed, the date of birth, and the transaction the customer made
+    // (the one choice that is among the account's recent transactions).
+    let recent: Vec<String> = t
+        .app
+        .store
+        .recent_wallet_transactions(&e164, 20)
+        .await
+        .expect("transactions")
+        .into_iter()
+        .map(|tx| {
+            seba_app::pin_reset::Choice {
+                kind: tx.kind,
+                amount_poisha: tx.amount_poisha,
+            }
+            .label()
+            .bn
+        })
+        .collect();
+    let shown = c
+        .find_all(Locator::Css("span.choice"))
+        .await
+        .expect("the choices");
+    assert_eq!(shown.len(), 4);
+    let mut right = None;
+    for (i, s) in shown.iter().enumerate() {
+        if recent.contains(&s.text().await.expect("a choice's text")) {
+            assert!(right.is_none(), "one real choice");
+            right = Some(i);
+        }
+    }
+    let right = right.expect("the real choice");
+    type_into(&c, Locator::Id("nid"), &bengali_digits("124 567 8903")).await;
+    type_into(&c, Locator::Id("dob"), &bengali_digits("17/05/1975")).await;
+    click(&c, Locator::Id(&format!("choice-{right}"))).await;
+    shoot(&c, "31-pin-reset-identity").await;
+    click(
+        &c,
+        Locator::Css("form[action='/pin-reset/identity'] button"),
+    )
+    .await;
+    wait_for_path(&c, "/pin-reset/pin").await;
+    let html = c.source().await.expect("source");
+    assert!(html.contains("০১৭০০-***০১২"), "where it went: {html}");
+
+    // Step 2: the temporary PIN from the SMS; first a weak new PIN, then a good one.
+    let row = t
+        .wait_outbox("the temporary PIN's SMS", |r| {
+            r.topic == "sms.send"
+                && r.payload["to"] == e164.as_str()
+                && r.payload["key"]
+                    .as_str()
+                    .is_some_and(|k| k.starts_with("pin-reset:") && k.ends_with(":otp1"))
+        })
+        .await;
+    let text = row.payload["text"].as_str().expect("an SMS text");
+    let temporary: String = text
+        .split("PIN is ")
+        .nth(1)
+        .map(|s| s.chars().take_while(char::is_ascii_digit).collect())
+        .unwrap_or_default();
+    assert_eq!(temporary.len(), 5, "{text}");
+    shoot(&c, "32-pin-reset-new-pin").await;
+    type_into(&c, Locator::Id("temporary"), &bengali_digits(&temporary)).await;
+    type_into(&c, Locator::Id("new_pin"), "12345").await;
+    type_into(&c, Locator::Id("again"), "12345").await;
+    click(&c, Locator::Css("form[action='/pin-reset/pin'] button")).await;
+    wait_for(&c, "the weak PIN refused", |h| h.contains("পরপর অঙ্ক")).await;
+    shoot(&c, "33-pin-reset-weak-pin").await;
+    type_into(&c, Locator::Id("temporary"), &bengali_digits(&temporary)).await;
+    type_into(&c, Locator::Id("new_pin"), &bengali_digits(new_pin)).await;
+    type_into(&c, Locator::Id("again"), &bengali_digits(new_pin)).await;
+    click(&c, Locator::Css("form[action='/pin-reset/pin'] button")).await;
+    wait_for_path(&c, "/pin-reset/done").await;
+    wait_for(&c, "the PIN changed", |h| h.contains("পিন বদলানো হয়েছে")).await;
+    shoot(&c, "34-pin-reset-done").await;
+    assert!(
+        c.get_all_cookies()
+            .await
+            .expect("cookies")
+            .iter()
+            .all(|k| k.name() != "seba_reset"),
+        "the reset's cookie is gone"
+    );
+    c.close().await.expect("closing the session");
+    assert_eq!(
+        t.app
+            .verify_pin(
+                &number,
+                &seba_core::wallet::Pin::parse(new_pin).expect("a PIN")
+            )
+            .await
+            .expect("a PIN check"),
+        seba_app::wallet::PinOutcome::Right,
+        "the new PIN works and the lock is gone"
+    );
+
+    // The supervisor sees it on the desk: the locks, the reset, nothing secret.
+    let Some((_supervisor_driver, s)) = browser(false).await else {
+        return;
+    };
+    s.goto(&format!("{}/agent/wallets", t.base))
+        .await
+        .expect("the wallet lookup");
+    type_into(&s, Locator::Id("username"), t.supervisor.username).await;
+    type_into(&s, Locator::Id("password"), crate::common::PASSWORD).await;
+    click(&s, Locator::Css("form[action='/agent/login'] button")).await;
+    wait_for_path(&s, "/agent/wallets").await;
+    type_into(&s, Locator::Id("msisdn"), "01700000012").await;
+    click(&s, Locator::Css("form[action='/agent/wallets'] button")).await;
+    wait_for_path(&s, "/agent/wallets/01700000012").await;
+    let html = wait_for(&s, "the account's history", |h| {
+        h.contains("পিন রিসেট সম্পন্ন")
+    })
+    .await;
+    assert!(!html.contains(nid) && !html.contains("argon2"), "{html}");
+    shoot(&s, "35-desk-wallet").await;
+    s.close().await.expect("closing the supervisor's session");
+}

@@ -28,6 +28,8 @@ mod idempotency;
 mod nearest;
 mod ops;
 mod pages;
+mod pin_reset_pages;
 mod points_api;
 mod points_pages;
 mod search;
+mod wallet;
