@@ -77,7 +77,7 @@ fn main() -> anyhow::Result<()> {
                 "       cargo xtask locator-bench [--points 500000] [--seed 7] [--data DIR] [--queries 100000] [--seconds 15] [--no-http]"
             );
             eprintln!(
-                "       cargo xtask pin-bench [--seconds 10] [--flow-seconds 15] [--accounts 3000] [--history 3] [--no-http]"
+                "       cargo xtask pin-bench [--seconds 10] [--flow-seconds 15] [--accounts 3000] [--history 3] [--no-http] [--enumeration [--probes 2000] [--flows]]"
             );
             eprintln!(
                 "       cargo xtask load --url http://127.0.0.1:8080 --token TOKEN [--seconds 20] [--connections 64]"

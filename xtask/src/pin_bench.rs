@@ -22,6 +22,15 @@
 //!    be `right`). A flow's time is its 5 requests end to end; the wait for the notifier and
 //!    the delivery worker to put the SMS in the sink (the "SMS gateway", polled every 10 ms)
 //!    is left out and reported on its own.
+//! 3. **Enumeration** (`--enumeration`; skips 1, and 2's flows unless `--flows` is also
+//!    given): against the same server, one request at a time, interleaved in a random
+//!    order, `--probes` (2,000) of each of four kinds, every one on a number not used
+//!    before (so no per-number limit interferes): `POST /api/v1/pin-reset` for a number
+//!    with an account and for one without, and `POST /api/v1/pin-reset/identity` with a
+//!    wrong NID (right date of birth, choice 0) after an untimed start, for a number with
+//!    an account and for one without. Each pair's status must be the same (201, 422);
+//!    p50/p90/p99 of each kind, and per pair the difference of medians with a bootstrap
+//!    95% interval and a Mann–Whitney U z-score.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -463,11 +472,242 @@ async fn customers(
     Ok(run)
 }
 
-async fn http(data: &Path, accounts: usize, history: usize, seconds: u64) -> anyhow::Result<()> {
+// ---------------------------------------------------------------------------------------
+// 3. Enumeration: does the reset's timing tell a customer from a stranger?
+// ---------------------------------------------------------------------------------------
+
+/// A small xorshift generator: the probe order and the bootstrap need no more.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// The `i`-th number that has no account (another operator prefix than `account`'s).
+fn stranger(i: usize) -> String {
+    format!("0181{i:07}")
+}
+
+/// Median of sorted microseconds, as milliseconds.
+fn median_ms(sorted: &[u64]) -> f64 {
+    let n = sorted.len();
+    let m = if n % 2 == 1 {
+        sorted[n / 2] as f64
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) as f64 / 2.0
+    };
+    m / 1000.0
+}
+
+/// Mann–Whitney U z-score (normal approximation, ties corrected) of `a` against `b`
+/// (positive: `a` tends slower), and U / (n_a n_b), the chance an `a` is slower than a `b`.
+fn mann_whitney(a: &[u64], b: &[u64]) -> (f64, f64) {
+    let (n1, n2) = (a.len() as f64, b.len() as f64);
+    let mut all: Vec<(u64, bool)> = a
+        .iter()
+        .map(|&v| (v, true))
+        .chain(b.iter().map(|&v| (v, false)))
+        .collect();
+    all.sort_unstable_by_key(|&(v, _)| v);
+    let n = all.len() as f64;
+    let (mut rank_a, mut ties, mut i) = (0.0, 0.0, 0);
+    while i < all.len() {
+        let mut j = i;
+        while j < all.len() && all[j].0 == all[i].0 {
+            j += 1;
+        }
+        let rank = (i + 1 + j) as f64 / 2.0;
+        let t = (j - i) as f64;
+        ties += t * t * t - t;
+        rank_a += rank * all[i..j].iter().filter(|x| x.1).count() as f64;
+        i = j;
+    }
+    let u = rank_a - n1 * (n1 + 1.0) / 2.0;
+    let sigma = (n1 * n2 / 12.0 * ((n + 1.0) - ties / (n * (n - 1.0)))).sqrt();
+    ((u - n1 * n2 / 2.0) / sigma, u / (n1 * n2))
+}
+
+/// 95% bootstrap interval of median(a) − median(b), milliseconds.
+fn bootstrap(a: &[u64], b: &[u64], rng: &mut Rng) -> (f64, f64) {
+    let mut diffs: Vec<f64> = (0..2000)
+        .map(|_| {
+            let mut ra: Vec<u64> = (0..a.len()).map(|_| a[rng.below(a.len())]).collect();
+            let mut rb: Vec<u64> = (0..b.len()).map(|_| b[rng.below(b.len())]).collect();
+            ra.sort_unstable();
+            rb.sort_unstable();
+            median_ms(&ra) - median_ms(&rb)
+        })
+        .collect();
+    diffs.sort_by(f64::total_cmp);
+    (diffs[50], diffs[1949])
+}
+
+#[derive(Clone, Copy)]
+enum Probe {
+    Start { known: bool, i: usize },
+    Identity { known: bool, i: usize },
+}
+
+/// One probe: its time (the identity step only, after an untimed start).
+async fn probe(ctx: &Ctx, p: Probe) -> anyhow::Result<u64> {
+    let post = |path: &str| ctx.client.post(format!("{}{path}", ctx.url));
+    let number = |known: bool, i: usize| if known { account(i).0 } else { stranger(i) };
+    match p {
+        Probe::Start { known, i } => {
+            let (_, took) = send(
+                post("/api/v1/pin-reset").json(&json!({ "msisdn": number(known, i) })),
+                201,
+                "start",
+            )
+            .await?;
+            Ok(micros(took))
+        }
+        Probe::Identity { known, i } => {
+            let (started, _) = send(
+                post("/api/v1/pin-reset").json(&json!({ "msisdn": number(known, i) })),
+                201,
+                "start before identity",
+            )
+            .await?;
+            let token = started["token"].as_str().context("a token")?;
+            // Wrong NID (no account has this one), right date of birth, the first choice.
+            let (_, took) = send(
+                post("/api/v1/pin-reset/identity").json(&json!({
+                    "token": token, "nid": "9999999999", "date_of_birth": DOB, "choice": 0,
+                })),
+                422,
+                "identity (wrong answer)",
+            )
+            .await?;
+            Ok(micros(took))
+        }
+    }
+}
+
+/// `probes` of each kind, interleaved at random; the accounts used are `first..first +
+/// 2 * probes`. Returns the next unused account.
+async fn enumeration(ctx: &Ctx, first: usize, probes: usize) -> anyhow::Result<usize> {
+    println!(
+        "enumeration over HTTP: one request at a time, {probes} of each kind in a random order, each on a number not used before:"
+    );
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ std::process::id() as u64);
+    // Warm up on numbers of both kinds that the measured probes do not use.
+    for k in 0..100 {
+        let i = first + 2 * probes + k;
+        probe(ctx, Probe::Start { known: false, i }).await?;
+        probe(
+            ctx,
+            Probe::Identity {
+                known: false,
+                i: i + 100,
+            },
+        )
+        .await?;
+    }
+    let mut order: Vec<(usize, Probe)> = Vec::with_capacity(4 * probes);
+    for k in 0..probes {
+        order.push((
+            0,
+            Probe::Start {
+                known: true,
+                i: first + k,
+            },
+        ));
+        order.push((
+            1,
+            Probe::Start {
+                known: false,
+                i: first + k,
+            },
+        ));
+        order.push((
+            2,
+            Probe::Identity {
+                known: true,
+                i: first + probes + k,
+            },
+        ));
+        order.push((
+            3,
+            Probe::Identity {
+                known: false,
+                i: first + probes + k,
+            },
+        ));
+    }
+    for k in (1..order.len()).rev() {
+        let j = rng.below(k + 1);
+        order.swap(k, j);
+    }
+    let mut samples: [Vec<u64>; 4] = Default::default();
+    let start = Instant::now();
+    for (kind, p) in order {
+        samples[kind].push(probe(ctx, p).await?);
+    }
+    for s in &mut samples {
+        s.sort_unstable();
+    }
+    println!(
+        "  {} probes in {:.1} s, no errors; every pair answered with the same status",
+        4 * probes,
+        start.elapsed().as_secs_f64()
+    );
+    const KINDS: [&str; 4] = [
+        "start, account",
+        "start, no account",
+        "identity wrong, account",
+        "identity wrong, no account",
+    ];
+    let q = |s: &[u64], f: f64| s[((s.len() as f64 * f) as usize).min(s.len() - 1)] as f64 / 1000.0;
+    for (name, s) in KINDS.iter().zip(&samples) {
+        println!(
+            "    {name:<27} ms p50 {:>6.3}  p90 {:>6.3}  p99 {:>6.3}",
+            q(s, 0.5),
+            q(s, 0.9),
+            q(s, 0.99)
+        );
+    }
+    for (what, a, b) in [
+        ("start", &samples[0], &samples[1]),
+        ("identity wrong", &samples[2], &samples[3]),
+    ] {
+        let diff = median_ms(a) - median_ms(b);
+        let (lo, hi) = bootstrap(a, b, &mut rng);
+        let (z, p_slower) = mann_whitney(a, b);
+        println!(
+            "  {what}: median(account) - median(no account) = {:+.1} µs (bootstrap 95% {:+.1} to {:+.1} µs); Mann-Whitney z = {z:+.2}, P(account slower) = {p_slower:.3}",
+            diff * 1000.0,
+            lo * 1000.0,
+            hi * 1000.0
+        );
+    }
+    Ok(first + 2 * probes)
+}
+
+async fn http(
+    data: &Path,
+    accounts: usize,
+    history: usize,
+    seconds: u64,
+    probes: Option<usize>,
+    flows: bool,
+) -> anyhow::Result<()> {
     let bin = build_release()?;
+    // The enumeration's registered numbers come first, the flows' after them.
+    let reserved = probes.map_or(0, |p| 2 * p);
     let (admin, gateway) = {
         let app = app_on(data).await?;
-        seed(&app, accounts, history).await?
+        seed(&app, reserved + if flows { accounts } else { 0 }, history).await?
     };
     let server = serve(&bin, data)?;
     let client = reqwest::Client::builder()
@@ -494,11 +734,20 @@ async fn http(data: &Path, accounts: usize, history: usize, seconds: u64) -> any
         admin,
         gateway,
     });
+    let mut next_account = 0;
+    if let Some(probes) = probes {
+        next_account = enumeration(&ctx, 0, probes).await?;
+    }
+    if !flows {
+        drop(server);
+        return Ok(());
+    }
+    let accounts = next_account + accounts;
     println!(
         "the reset over HTTP: release `seba serve` on SQLite, loopback; each flow on a fresh account, 5 requests \
          (start, identity, read the SMS sink, confirm, verify the new PIN):"
     );
-    let next = Arc::new(AtomicUsize::new(0));
+    let next = Arc::new(AtomicUsize::new(next_account));
     // Warm up.
     customers(
         ctx.clone(),
@@ -561,13 +810,17 @@ pub(crate) async fn run(args: &Args) -> anyhow::Result<()> {
             .map(|n| n.get())
             .unwrap_or(0)
     );
+    let flag = |name: &str| args.0.iter().any(|a| a == name);
+    // `--enumeration` alone: only the enumeration phase; with `--flows`, the flows too.
+    let probes = flag("--enumeration").then(|| args.num("--probes", 2000) as usize);
+    let flows = probes.is_none() || flag("--flows");
     let outcome = async {
-        {
+        if probes.is_none() {
             let app = app_on(&data).await?;
             argon2(&app, seconds)?;
         }
-        if !args.0.iter().any(|a| a == "--no-http") {
-            http(&data, accounts, history, flow_seconds).await?;
+        if !flag("--no-http") {
+            http(&data, accounts, history, flow_seconds, probes, flows).await?;
         }
         anyhow::Ok(())
     }
