@@ -485,40 +485,11 @@ impl App {
             return Err(ResetError::NotVerified);
         }
 
-        let msisdn = registered(&session.msisdn)?;
-        let temporary = self.temporary_pin();
         next.step = step::OTP.into();
-        next.otp_hash = Some(self.temporary_pin_hash(&token_hash, &temporary));
-        let otp_expires_at = now + SignedDuration::from_mins(wallet.otp_minutes);
-        next.otp_expires_at = Some(otp_expires_at);
-        next.otp_sends = 1;
+        next.otp_sends = 0;
         next.otp_failures = 0;
-        let event = reset_event(
-            &session.msisdn,
-            now,
-            "reset.identity_passed",
-            json!({
-                "session": session_ref(&token_hash),
-                "otp_expires_at": otp_expires_at,
-                "otp_sends": next.otp_sends,
-            }),
-        );
-        let sms = self.temporary_pin_sms(&msisdn, &token_hash, &temporary, next.otp_sends);
-        let passed = IdentityPassed {
-            masked_msisdn: masked(&msisdn),
-            temporary_pin_expires_at: otp_expires_at,
-            resends_left: (wallet.otp_sends - next.otp_sends).max(0),
-        };
-        self.store
-            .commit_with(
-                audited(event, vec![sms]),
-                vec![SideWrite::ResetSession {
-                    session: next,
-                    expected_version: Some(session.version),
-                }],
-            )
-            .await?;
-        Ok(passed)
+        self.send_temporary_pin(&session, next, &token_hash, now, "reset.identity_passed")
+            .await
     }
 
     async fn try_pin_reset_resend(&self, token: &str) -> Result<IdentityPassed, ResetError> {
@@ -533,25 +504,41 @@ impl App {
         if session.otp_sends >= wallet.otp_sends {
             return Err(ResetError::TooMany);
         }
+        let mut next = session.clone();
+        next.version += 1;
+        self.send_temporary_pin(&session, next, &token_hash, now, "reset.otp_resent")
+            .await
+    }
+
+    /// A new temporary PIN for the reset: `next` (the session as it is to be stored) gets
+    /// its hash, its expiry and one more send; it goes by SMS to the registered number,
+    /// audited as `action`, in one commit from `session`'s version.
+    async fn send_temporary_pin(
+        &self,
+        session: &ResetSessionRecord,
+        mut next: ResetSessionRecord,
+        token_hash: &str,
+        now: Timestamp,
+        action: &str,
+    ) -> Result<IdentityPassed, ResetError> {
+        let wallet = &self.settings.wallet;
         let msisdn = registered(&session.msisdn)?;
         let temporary = self.temporary_pin();
         let otp_expires_at = now + SignedDuration::from_mins(wallet.otp_minutes);
-        let mut next = session.clone();
-        next.version += 1;
         next.otp_sends += 1;
-        next.otp_hash = Some(self.temporary_pin_hash(&token_hash, &temporary));
+        next.otp_hash = Some(self.temporary_pin_hash(token_hash, &temporary));
         next.otp_expires_at = Some(otp_expires_at);
         let event = reset_event(
             &session.msisdn,
             now,
-            "reset.otp_resent",
+            action,
             json!({
-                "session": session_ref(&token_hash),
+                "session": session_ref(token_hash),
                 "otp_expires_at": otp_expires_at,
                 "otp_sends": next.otp_sends,
             }),
         );
-        let sms = self.temporary_pin_sms(&msisdn, &token_hash, &temporary, next.otp_sends);
+        let sms = self.temporary_pin_sms(&msisdn, token_hash, &temporary, next.otp_sends);
         let passed = IdentityPassed {
             masked_msisdn: masked(&msisdn),
             temporary_pin_expires_at: otp_expires_at,

@@ -47,6 +47,20 @@ use load::{find, position};
 use model::Named;
 use source::clean;
 
+/// An id typed in either digit script (surrounding spaces ignored); `None` if the text is
+/// not all digits.
+fn typed_number(input: &str) -> Option<u16> {
+    let input = input.trim();
+    if input.is_empty()
+        || !input
+            .chars()
+            .all(|c| seba_core::text::digit_value(c).is_some())
+    {
+        return None;
+    }
+    seba_core::text::parse_number(input).and_then(|n| u16::try_from(n).ok())
+}
+
 /// Any unit of the administration, by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
@@ -258,6 +272,31 @@ impl Geography {
         self.districts
             .iter()
             .find(|d| d.names().any(|n| load::same_name(n, &name)))
+    }
+
+    /// A district as people type it: its id in either digit script ("26", "২৬") or its
+    /// name in either script or any known spelling. Forms, the API and imports all
+    /// resolve a typed district through this.
+    pub fn district_typed(&self, input: &str) -> Option<&District> {
+        match typed_number(input) {
+            Some(id) => self.district(DistrictId(id)),
+            None => self.find_district(input),
+        }
+    }
+
+    /// The upazilas an input may mean: the one with that id (either digit script), or
+    /// those with that name in either script or any known spelling — only in `within`
+    /// if a district is given. Two upazilas in different districts may share a name.
+    pub fn upazilas_typed(&self, input: &str, within: Option<DistrictId>) -> Vec<&Upazila> {
+        if let Some(id) = typed_number(input) {
+            return self.upazila(UpazilaId(id)).into_iter().collect();
+        }
+        let name = clean(input);
+        let named = |u: &&Upazila| u.names().any(|n| load::same_name(n, &name));
+        match within {
+            Some(d) => self.upazilas_of(d).filter(named).collect(),
+            None => self.upazilas.iter().filter(named).collect(),
+        }
     }
 
     /// The district containing a point (WGS 84 degrees), or `None` outside Bangladesh or

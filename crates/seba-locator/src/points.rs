@@ -513,12 +513,7 @@ fn district<'g>(geo: &'g Geography, input: &str, p: &mut Problems) -> Option<&'g
         p.push("district", InputError::Missing { field: "district" }.into());
         return None;
     }
-    let found = match text::parse_number(&name) {
-        Some(n) => u16::try_from(n)
-            .ok()
-            .and_then(|n| geo.district(DistrictId(n))),
-        None => geo.find_district(&name),
-    };
+    let found = geo.district_typed(&name);
     if found.is_none() {
         p.push(
             "district",
@@ -528,27 +523,17 @@ fn district<'g>(geo: &'g Geography, input: &str, p: &mut Problems) -> Option<&'g
     found
 }
 
-fn same_name(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.to_lowercase()
-}
-
 fn upazila(
     geo: &Geography,
     district: &District,
     input: &str,
     p: &mut Problems,
 ) -> Option<UpazilaId> {
-    let by_id = text::parse_number(input)
-        .and_then(|n| u16::try_from(n).ok())
-        .and_then(|n| geo.upazila(UpazilaId(n)));
-    let found = match by_id {
-        Some(u) => Some(u),
-        None => geo.upazilas_of(district.id).find(|u| {
-            same_name(&u.name_en, input)
-                || same_name(&u.name_bn, input)
-                || u.aliases.iter().any(|a| same_name(a, input))
-        }),
-    };
+    // By id anywhere (then checked to be in the district), or by name within it.
+    let found = geo
+        .upazilas_typed(input, Some(district.id))
+        .into_iter()
+        .next();
     match found {
         Some(u) if u.district == district.id => Some(u.id),
         Some(u) => {

@@ -32,7 +32,7 @@ use seba_app::locator::{LocatorError, Near, NearQuery, Nearby, OpenFilter, Origi
 use seba_core::Bilingual;
 use seba_core::bilingual::Explain;
 use seba_core::text;
-use seba_geo::{District, DistrictId, Geography, Upazila, UpazilaId};
+use seba_geo::{District, Geography, Upazila, UpazilaId};
 use seba_locator::nearest::{Axis, Coord, CoordError, Direction, Limit};
 use seba_locator::points::{PointKind, Service};
 
@@ -303,12 +303,7 @@ fn number(v: &str) -> Option<u16> {
 /// A district by id (either digit script) or by name in either script; a 422 naming
 /// `district` otherwise. The points list resolves its `district` the same way.
 pub(crate) fn district(v: &str) -> Result<&'static District, ApiError> {
-    let geo = Geography::bangladesh();
-    let found = match number(v) {
-        Some(n) => geo.district(DistrictId(n)),
-        None => geo.find_district(v),
-    };
-    found.ok_or_else(|| {
+    Geography::bangladesh().district_typed(v).ok_or_else(|| {
         let shown: String = v.chars().take(60).collect();
         bad(
             "district",
@@ -318,16 +313,6 @@ pub(crate) fn district(v: &str) -> Result<&'static District, ApiError> {
             ),
         )
     })
-}
-
-fn same_name(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
-}
-
-fn named(u: &Upazila, v: &str) -> bool {
-    same_name(&u.name_en, v)
-        || same_name(&u.name_bn, v)
-        || u.aliases.iter().any(|a| same_name(a, v))
 }
 
 /// An upazila by id or by name, within `district` if one was named. Two upazilas may share
@@ -350,10 +335,7 @@ fn upazila(v: &str, within: Option<&District>) -> Result<UpazilaId, ApiError> {
             _ => Ok(u.id),
         };
     }
-    let found: Vec<&Upazila> = match within {
-        Some(d) => geo.upazilas_of(d.id).filter(|u| named(u, v)).collect(),
-        None => geo.upazilas().iter().filter(|u| named(u, v)).collect(),
-    };
+    let found = geo.upazilas_typed(v, within.map(|d| d.id));
     match found.as_slice() {
         [u] => Ok(u.id),
         [] => Err(match within {

@@ -117,12 +117,10 @@ fn district_of(input: &str) -> Result<Option<DistrictId>, ()> {
     if input.is_empty() {
         return Ok(None);
     }
-    let geo = Geography::bangladesh();
-    let found = match ascii_digits(input).parse::<u16>() {
-        Ok(n) => geo.district(DistrictId(n)),
-        Err(_) => geo.find_district(input),
-    };
-    found.map(|d| Some(d.id)).ok_or(())
+    Geography::bangladesh()
+        .district_typed(input)
+        .map(|d| Some(d.id))
+        .ok_or(())
 }
 
 /// An upazila by id, or by name inside `district`; `Ok(None)` when blank.
@@ -131,15 +129,14 @@ fn upazila_of(input: &str, district: Option<DistrictId>) -> Result<Option<Upazil
     if input.is_empty() {
         return Ok(None);
     }
-    let geo = Geography::bangladesh();
-    if let Ok(n) = ascii_digits(input).parse::<u16>() {
-        return geo.upazila(UpazilaId(n)).map(|u| Some(u.id)).ok_or(());
+    // By id anywhere, or by name inside the chosen district (no district, no name).
+    let by_id = ascii_digits(input).parse::<u16>().is_ok();
+    if district.is_none() && !by_id {
+        return Err(());
     }
-    let lower = input.to_lowercase();
-    district
-        .into_iter()
-        .flat_map(|d| geo.upazilas_of(d))
-        .find(|u| u.name_en.to_lowercase() == lower || u.name_bn == input)
+    Geography::bangladesh()
+        .upazilas_typed(input, district)
+        .first()
         .map(|u| Some(u.id))
         .ok_or(())
 }

@@ -33,3 +33,4 @@ mod points_api;
 mod points_pages;
 mod search;
 mod wallet;
+mod wallet_fixture;

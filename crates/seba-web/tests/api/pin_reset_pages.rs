@@ -16,12 +16,10 @@ use serde_json::json;
 
 use seba_app::pin_reset::Choice;
 use seba_app::wallet::PinOutcome;
-use seba_core::contact::Msisdn;
 use seba_core::text::bengali_digits;
-use seba_core::wallet::{Nid, Pin};
-use seba_store::{WalletAccountRecord, WalletTransactionRecord};
 
 use crate::common::{TestApp, header_text, hidden_field, no_redirects};
+use crate::wallet_fixture::*;
 
 both_engines! {
     a_customer_resets_the_pin_without_scripts =>
@@ -55,75 +53,6 @@ async fn sqlite_pin_reset_pages_are_rate_limited() {
 // ---------------------------------------------------------------------------------------
 // The account
 // ---------------------------------------------------------------------------------------
-
-const NUMBER: &str = "01712345678";
-const E164: &str = "+8801712345678";
-const NID: &str = "4623145987";
-/// As printed on the card, in Bengali digits with spaces.
-const NID_BN: &str = "৪৬২ ৩১৪ ৫৯৮৭";
-const DOB: &str = "1990-03-25";
-const DOB_BN: &str = "২৫/০৩/১৯৯০";
-const CURRENT: &str = "48213";
-const NEW: &str = "70519";
-const NEW_BN: &str = "৭০৫১৯";
-const WRONG: &str = "13579";
-const UNKNOWN: &str = "01812345678";
-
-/// The account's recent transactions: (kind, poisha).
-const TXS: &[(&str, i64)] = &[
-    ("cash_out", 200_000),
-    ("cash_in", 500_000),
-    ("send_money", 125_000),
-    ("recharge", 9_900),
-    ("payment", 34_750),
-    ("send_money", 70_000),
-];
-
-fn pin(s: &str) -> Pin {
-    Pin::parse(s).expect("a PIN")
-}
-
-fn msisdn(s: &str) -> Msisdn {
-    Msisdn::parse(s).expect("a number")
-}
-
-/// An active account under [`NUMBER`] with PIN [`CURRENT`] and [`TXS`].
-async fn seed(t: &TestApp) {
-    let app = &t.app;
-    let now = app.now();
-    app.store
-        .upsert_wallet_accounts(vec![WalletAccountRecord {
-            msisdn: E164.into(),
-            name: "রহিমা বেগম (Rahima Begum)".into(),
-            nid_hash: app.nid_hash(&Nid::parse(NID).expect("an NID")),
-            date_of_birth: DOB.parse().expect("a date"),
-            status: "active".into(),
-            pin_hash: app.hash_pin(&pin(CURRENT)).expect("hashing a PIN"),
-            pin_history: vec![],
-            failed_pins: 0,
-            locked_until: None,
-            lock_count: 0,
-            pin_changed_at: None,
-            version: 1,
-        }])
-        .await
-        .expect("an account");
-    app.store
-        .add_wallet_transactions(
-            TXS.iter()
-                .enumerate()
-                .map(|(i, (kind, amount))| WalletTransactionRecord {
-                    msisdn: E164.into(),
-                    id: format!("TX{i:04}"),
-                    kind: (*kind).into(),
-                    amount_poisha: *amount,
-                    at: now - SignedDuration::from_hours(3 * (i as i64 + 1)),
-                })
-                .collect(),
-        )
-        .await
-        .expect("transactions");
-}
 
 /// Three wrong PINs: the account is locked.
 async fn lock(t: &TestApp) {
@@ -361,7 +290,7 @@ async fn confirm(v: &mut Visitor, temporary: &str, new: &str, again: &str) -> Re
 // ---------------------------------------------------------------------------------------
 
 async fn a_customer_resets_the_pin_without_scripts(t: TestApp) {
-    seed(&t).await;
+    seed(&t, NUMBER, CURRENT).await;
     lock(&t).await;
     let mut v = Visitor::new(&t, "bn");
 
@@ -539,7 +468,7 @@ fn skeleton(html: &str) -> String {
 }
 
 async fn unknown_numbers_look_the_same(t: TestApp) {
-    seed(&t).await;
+    seed(&t, NUMBER, CURRENT).await;
     let mut known = Visitor::new(&t, "en");
     let mut unknown = Visitor::new(&t, "en");
     known.start(NUMBER).await;
@@ -587,7 +516,7 @@ async fn unknown_numbers_look_the_same(t: TestApp) {
 }
 
 async fn wrong_answers_read_the_same_and_block(t: TestApp) {
-    seed(&t).await;
+    seed(&t, NUMBER, CURRENT).await;
     let mut v = Visitor::new(&t, "bn");
     v.start(NUMBER).await;
     let page = v.get("/pin-reset/identity").await;
@@ -653,7 +582,7 @@ async fn wrong_answers_read_the_same_and_block(t: TestApp) {
 }
 
 async fn garbage_and_stale_cookies_never_break_a_page(t: TestApp) {
-    seed(&t).await;
+    seed(&t, NUMBER, CURRENT).await;
     let mut v = Visitor::new(&t, "en");
 
     // No cookie, a made-up one, one that cannot be a token: back to the start, told why.
@@ -827,7 +756,7 @@ async fn garbage_and_stale_cookies_never_break_a_page(t: TestApp) {
 // ---------------------------------------------------------------------------------------
 
 async fn staff_see_a_wallet_and_supervisors_unlock_it(t: TestApp) {
-    seed(&t).await;
+    seed(&t, NUMBER, CURRENT).await;
     lock(&t).await;
     let path = format!("/agent/wallets/{NUMBER}");
     let unlock = format!("{path}/unlock");
@@ -955,7 +884,7 @@ async fn staff_see_a_wallet_and_supervisors_unlock_it(t: TestApp) {
 }
 
 async fn rate_limited_but_the_reset_is_kept(t: TestApp) {
-    seed(&t).await;
+    seed(&t, NUMBER, CURRENT).await;
     let mut v = Visitor::new(&t, "en");
     v.start(NUMBER).await;
     for _ in 0..2 {
