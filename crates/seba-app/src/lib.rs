@@ -23,6 +23,7 @@ pub mod random;
 pub mod reports;
 pub mod settings;
 pub mod tracking;
+pub mod ussd;
 pub mod wallet;
 
 #[cfg(test)]

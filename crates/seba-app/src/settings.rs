@@ -58,6 +58,9 @@ pub struct AppSettings {
     /// binary's `[wallet]` section sets the few an operator may tune.
     #[serde(skip)]
     pub wallet: crate::wallet::WalletSettings,
+    /// The USSD channel: the binary's `[ussd]` section.
+    #[serde(skip)]
+    pub ussd: crate::ussd::UssdSettings,
 }
 
 /// A secret setting: readable by the code, never printed (Debug and Serialize redact it).
@@ -125,6 +128,7 @@ impl Default for AppSettings {
             ack_sms_en: "Your complaint is received. Case {number}. We aim to resolve it within {days} working days.".into(),
             pepper: Secret::default(),
             wallet: crate::wallet::WalletSettings::default(),
+            ussd: crate::ussd::UssdSettings::default(),
         }
     }
 }

@@ -449,6 +449,10 @@ pub(crate) const RESET_SESSION_COLUMNS: &str = "token_hash, msisdn, step, create
 pub(crate) const RESET_GUARD_COLUMNS: &str =
     "msisdn, day, started, failures, blocked_until, version";
 
+/// A USSD session's columns: the key first and the version last, as [`Versioned`] needs.
+pub(crate) const USSD_SESSION_COLUMNS: &str =
+    "id, msisdn, state, menu, step, outcome, started_at, updated_at, expires_at, version";
+
 /// A date as stored: `YYYY-MM-DD` text on both engines.
 pub(crate) fn date_req(what: &str, s: &str) -> Result<jiff::civil::Date> {
     parse::<jiff::civil::Date>(what, s)
@@ -528,10 +532,10 @@ pub(crate) fn next_pin_history(old: String, history: Vec<String>) -> Vec<String>
 }
 
 /// A record kept by version beside the cases: an article, a canned response, a service
-/// point, a PIN reset session or guard. Its columns start with its key (one column, or
-/// `keys` of them) and end with `version`; a write inserts it (a taken key changes
-/// nothing: `Duplicate`) or replaces it only over the version the writer read (else
-/// `Conflict`, or `NotFound`).
+/// point, a PIN reset session or guard, a USSD session. Its columns start with its key
+/// (one column, or `keys` of them) and end with `version`; a write inserts it (a taken
+/// key changes nothing: `Duplicate`) or replaces it only over the version the writer
+/// read (else `Conflict`, or `NotFound`).
 pub(crate) struct Versioned {
     pub table: &'static str,
     pub columns: &'static str,
@@ -571,6 +575,23 @@ pub(crate) const RESET_GUARDS: Versioned = Versioned {
     keys: 2,
     what: "PIN reset guard",
 };
+
+pub(crate) const USSD_SESSIONS: Versioned = Versioned {
+    table: "ussd_sessions",
+    columns: USSD_SESSION_COLUMNS,
+    keys: 1,
+    what: "USSD session",
+};
+
+/// A USSD save over a version finds no row when the session was pruned under it: to the
+/// caller that is an overtaken session like any other, so it is a conflict, at version 0
+/// (which no stored session has).
+pub(crate) fn ussd_missing_is_conflict(e: StoreError) -> StoreError {
+    match e {
+        StoreError::NotFound => StoreError::Conflict { current: 0 },
+        e => e,
+    }
+}
 
 impl Versioned {
     fn names(&self) -> Vec<&'static str> {

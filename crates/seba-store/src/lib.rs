@@ -350,6 +350,48 @@ pub trait WalletStore: Send + Sync {
     ) -> Result<Option<ResetGuardRecord>>;
 }
 
+/// USSD sessions and the language each number chose. A USSD session lives in the store,
+/// not in a node's memory, because the gateway may send its next step to any node; each
+/// step is a save over the version read, so two nodes answering the same step cannot
+/// both move it on. Not audited (a session is a conversation in progress) and not part
+/// of [`Maintenance::maintain`]: the application expires and prunes sessions on its own
+/// schedule.
+#[async_trait]
+pub trait UssdStore: Send + Sync {
+    /// The session with this id, whatever its outcome.
+    async fn ussd_session(&self, id: &str) -> Result<Option<UssdSessionRecord>>;
+    /// Insert when `expected_version` is None (StoreError::Duplicate if the id exists);
+    /// otherwise replace the row only WHERE version = expected (StoreError::Conflict if the
+    /// row is missing or its version differs). The record passed carries the new version.
+    ///
+    /// A missing row is a conflict too, reported as `current: 0` (no version is 0),
+    /// because it means the session was pruned under the caller: its answer is as stale
+    /// as one from an overtaken version.
+    async fn save_ussd_session(
+        &self,
+        record: UssdSessionRecord,
+        expected_version: Option<i64>,
+    ) -> Result<()>;
+    /// The language a number chose last ("bn" or "en"), if any.
+    async fn ussd_language(&self, msisdn: &str) -> Result<Option<String>>;
+    /// Remember a number's language (upsert).
+    async fn set_ussd_language(&self, msisdn: &str, lang: &str, at: Timestamp) -> Result<()>;
+    /// Mark every session still "open" whose expires_at <= now as "abandoned", set its
+    /// state to "{}" (so nothing a caller typed is kept), bump its version; return how
+    /// many.
+    ///
+    /// The version bump makes a node still answering such a session get a conflict
+    /// instead of reviving it.
+    async fn expire_ussd_sessions(&self, now: Timestamp) -> Result<u64>;
+    /// Delete sessions that started before `before`; return how many.
+    async fn prune_ussd_sessions(&self, before: Timestamp) -> Result<u64>;
+    /// Sessions started in [from, to), counted by (menu, step, outcome), ordered by those
+    /// three.
+    ///
+    /// The order is byte order on both engines, so both give the same list.
+    async fn ussd_stats(&self, from: Timestamp, to: Timestamp) -> Result<Vec<UssdStatRow>>;
+}
+
 /// How long [`Maintenance::maintain`] keeps presence rows; far longer than anyone asks
 /// about, so pruning never races a live page.
 pub const PRESENCE_KEPT: jiff::SignedDuration = jiff::SignedDuration::from_secs(3600);
@@ -366,6 +408,7 @@ pub trait Store:
     + PresenceStore
     + ReportStore
     + WalletStore
+    + UssdStore
     + Maintenance
 {
 }
@@ -380,6 +423,7 @@ impl<T> Store for T where
         + PresenceStore
         + ReportStore
         + WalletStore
+        + UssdStore
         + Maintenance
 {
 }

@@ -42,4 +42,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_wallet.sql"),
         postgres: include_str!("../migrations/postgres/0005_wallet.sql"),
     },
+    Migration {
+        version: 6,
+        name: "ussd",
+        sqlite: include_str!("../migrations/sqlite/0006_ussd.sql"),
+        postgres: include_str!("../migrations/postgres/0006_ussd.sql"),
+    },
 ];

@@ -555,6 +555,52 @@ pub struct ResetGuardRecord {
     pub version: i64,
 }
 
+/// One USSD session as stored. `state` is opaque JSON text owned by the USSD engine.
+///
+/// Kept in the store, not in a node's memory, because the gateway may send the next step
+/// of a session to any node. Written only through
+/// [`crate::UssdStore::save_ussd_session`], by version, so two nodes answering the same
+/// step cannot both move the session on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UssdSessionRecord {
+    /// "<gateway>:<gateway's session id>", e.g. "at:ATUid_123".
+    pub id: String,
+    /// E.164, e.g. "+8801712345678".
+    pub msisdn: String,
+    /// 1 on insert, +1 on every save.
+    pub version: i64,
+    /// What the USSD engine needs to answer the next step; the store never looks inside.
+    pub state: String,
+    /// Which menu the session is in ("home", "pin_reset", "complaint", "status",
+    /// "centres", "language", "hotline") and the screen it is at; used for statistics.
+    pub menu: String,
+    /// The screen within [`UssdSessionRecord::menu`], named by the USSD engine.
+    pub step: String,
+    /// "open", "completed" (reached a final screen that did the job), "ended" (a final
+    /// screen that did not, e.g. user exit or a refusal), "abandoned" (timed out or
+    /// released by the network while open).
+    pub outcome: String,
+    /// When the first request of the session arrived; statistics and pruning go by it.
+    pub started_at: Timestamp,
+    /// When the session was last saved by the USSD engine (expiry leaves it alone).
+    pub updated_at: Timestamp,
+    /// After this an open session counts as abandoned.
+    pub expires_at: Timestamp,
+}
+
+/// Sessions counted by where they stand, for the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UssdStatRow {
+    /// As in [`UssdSessionRecord::menu`].
+    pub menu: String,
+    /// As in [`UssdSessionRecord::step`].
+    pub step: String,
+    /// As in [`UssdSessionRecord::outcome`].
+    pub outcome: String,
+    /// How many sessions started in the window stand at this menu, step and outcome.
+    pub sessions: i64,
+}
+
 /// A service point as the store keeps it. The store does not know the locator's types
 /// (the locator sits above the search crate, which sits above the store), so codes are
 /// strings and areas numbers here; `seba_locator::points` checks them on the way in.

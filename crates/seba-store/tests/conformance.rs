@@ -12,6 +12,7 @@
 mod common;
 mod beside_cases;
 mod service_points;
+mod ussd;
 mod wallet;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};

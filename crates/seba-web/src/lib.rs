@@ -102,9 +102,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/wallets/{msisdn}", get(api::wallet::overview))
         .route("/api/v1/wallets/{msisdn}/unlock", post(api::wallet::unlock))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES));
+    let ussd = Router::new()
+        .route("/ussd/{gateway}", post(api::ussd::step))
+        .layer(DefaultBodyLimit::max(seba_ussd::gateway::MAX_BODY));
     Router::new()
         .merge(uploads)
         .merge(json)
+        .merge(ussd)
         .route("/", get(pages::home))
         .route("/lang/{code}", get(pages::switch_lang))
         .route("/complaints/new", get(pages::complaints::new))

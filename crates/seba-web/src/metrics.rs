@@ -20,6 +20,16 @@ pub struct RequestLabels {
     pub status: u16,
 }
 
+/// A USSD session event: `started`, `step`, `completed`, `ended`, `abandoned`, or
+/// `refused` (a request that could not be read), by gateway, menu and screen.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct UssdLabels {
+    pub gateway: String,
+    pub menu: String,
+    pub step: String,
+    pub event: String,
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct StatusLabels {
     pub status: String,
@@ -30,6 +40,7 @@ pub struct Metrics {
     pub requests: Family<RequestLabels, Counter>,
     pub latency: Family<RequestLabels, Histogram>,
     pub cases: Family<StatusLabels, Gauge>,
+    pub ussd: Family<UssdLabels, Counter>,
     cases_refreshed: Mutex<Option<Instant>>,
 }
 
@@ -60,11 +71,18 @@ impl Metrics {
             latency.clone(),
         );
         registry.register("cases", "Cases in the store by status", cases.clone());
+        let ussd = Family::<UssdLabels, Counter>::default();
+        registry.register(
+            "ussd_sessions",
+            "USSD session events by gateway, menu and screen",
+            ussd.clone(),
+        );
         Metrics {
             registry,
             requests,
             latency,
             cases,
+            ussd,
             cases_refreshed: Mutex::new(None),
         }
     }
@@ -72,6 +90,17 @@ impl Metrics {
     pub fn observe(&self, labels: RequestLabels, seconds: f64) {
         self.requests.get_or_create(&labels).inc();
         self.latency.get_or_create(&labels).observe(seconds);
+    }
+
+    pub fn ussd_event(&self, gateway: &str, menu: &str, step: &str, event: &str) {
+        self.ussd
+            .get_or_create(&UssdLabels {
+                gateway: gateway.into(),
+                menu: menu.into(),
+                step: step.into(),
+                event: event.into(),
+            })
+            .inc();
     }
 
     /// Whether the case gauges are older than a minute (counting is a scan).

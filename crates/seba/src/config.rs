@@ -41,6 +41,7 @@ pub struct Config {
     pub search: SearchSettings,
     pub portal: PortalSettings,
     pub wallet: WalletConfig,
+    pub ussd: UssdConfig,
 }
 
 /// What an operator may tune of the wallet PIN lockout and the self-service reset; the
@@ -119,6 +120,87 @@ impl WalletConfig {
     }
 }
 
+/// The USSD channel (`[ussd]`): who may post to `/ussd/{gateway}`, and what the menus
+/// show. A gateway is let in when every configured check passes: its address in
+/// `allow_from`, and `secret` (header `X-Seba-Ussd-Key` or `?key=`) when one is set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UssdConfig {
+    /// Addresses or ranges (`203.0.113.7`, `10.20.0.0/16`, `::1`) gateways post from.
+    /// Default: loopback only.
+    pub allow_from: Vec<String>,
+    /// A shared secret gateways send with every request (empty: none asked for).
+    pub secret: Secret,
+    /// USSD steps per caller's number and minute.
+    pub per_minute: u32,
+    /// A session with no request for this long is over (networks end theirs at ~90 s).
+    pub session_seconds: i64,
+    /// The first menu's title in each language.
+    pub title_bn: String,
+    pub title_en: String,
+    /// The hotline's hours as the hotline screen says them.
+    pub hotline_hours_bn: String,
+    pub hotline_hours_en: String,
+    /// Days finished sessions are kept for the statistics.
+    pub kept_days: i64,
+}
+
+impl Default for UssdConfig {
+    fn default() -> Self {
+        let d = seba_app::ussd::UssdSettings::default();
+        UssdConfig {
+            allow_from: vec!["127.0.0.0/8".into(), "::1".into()],
+            secret: Secret::default(),
+            per_minute: 60,
+            session_seconds: d.session_seconds,
+            title_bn: d.title_bn,
+            title_en: d.title_en,
+            hotline_hours_bn: d.hotline_hours_bn,
+            hotline_hours_en: d.hotline_hours_en,
+            kept_days: d.kept_days,
+        }
+    }
+}
+
+impl UssdConfig {
+    /// The gate the HTTP layer checks, from `allow_from` and `secret`.
+    pub fn gate(&self) -> anyhow::Result<seba_web::state::UssdGate> {
+        let allow_from = self
+            .allow_from
+            .iter()
+            .map(|a| seba_web::state::IpNet::parse(a).map_err(|e| anyhow::anyhow!("ussd.allow_from: {e}")))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let secret = Some(self.secret.expose().to_string()).filter(|s| !s.is_empty());
+        if let Some(s) = &secret
+            && s.len() < 16
+        {
+            bail!("ussd.secret: use at least 16 characters");
+        }
+        Ok(seba_web::state::UssdGate { allow_from, secret })
+    }
+
+    fn apply(&self, hotline: &str) -> anyhow::Result<seba_app::ussd::UssdSettings> {
+        if !(30..=3600).contains(&self.session_seconds) {
+            bail!("ussd.session_seconds: {} is not between 30 and 3600", self.session_seconds);
+        }
+        if !(1..=3650).contains(&self.kept_days) {
+            bail!("ussd.kept_days: {} is not between 1 and 3650", self.kept_days);
+        }
+        if self.per_minute == 0 {
+            bail!("ussd.per_minute: must be at least 1");
+        }
+        Ok(seba_app::ussd::UssdSettings {
+            session_seconds: self.session_seconds,
+            title_bn: self.title_bn.clone(),
+            title_en: self.title_en.clone(),
+            hotline: hotline.to_string(),
+            hotline_hours_bn: self.hotline_hours_bn.clone(),
+            hotline_hours_en: self.hotline_hours_en.clone(),
+            kept_days: self.kept_days,
+        })
+    }
+}
+
 /// What the customer portal shows.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -185,6 +267,7 @@ impl Default for Config {
             search: SearchSettings::default(),
             portal: PortalSettings::default(),
             wallet: WalletConfig::default(),
+            ussd: UssdConfig::default(),
         }
     }
 }
@@ -267,6 +350,8 @@ impl Config {
                 "portal.hotline: `{hotline}` is not a phone number (ASCII digits, +, - and spaces, at most 20)"
             );
         }
+        config.app.ussd = config.ussd.apply(hotline)?;
+        config.ussd.gate()?;
         Ok(config)
     }
 

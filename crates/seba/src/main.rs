@@ -4,6 +4,7 @@
 mod config;
 mod points;
 mod serve;
+mod ussd;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -89,6 +90,11 @@ enum Command {
     Points {
         #[command(subcommand)]
         command: points::PointsCommand,
+    },
+    /// The USSD channel: `seba ussd simulate` dials *247# against a running server.
+    Ussd {
+        #[command(subcommand)]
+        command: ussd::UssdCommand,
     },
     /// Show what the demo SMS sink "sent" (newest first).
     Sms {
@@ -234,6 +240,10 @@ fn cli_main() -> anyhow::Result<()> {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo, .. } => serve::serve(config, demo).await,
+        Command::Ussd { command } => {
+            let key = Some(config.ussd.secret.expose().to_string()).filter(|k| !k.is_empty());
+            ussd::run(command, key).await
+        }
         Command::Migrate => {
             let app = open_app(&config).await?;
             println!("store ready ({})", app.store.engine());

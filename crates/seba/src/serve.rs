@@ -99,9 +99,11 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             login_per_minute: config.login_per_minute,
             public_per_minute: config.public_per_minute,
             locator_per_minute: config.locator_per_minute,
+            ussd_per_minute: config.ussd.per_minute,
         },
     );
     state.secure_cookies = config.secure_cookies;
+    state.ussd_gate = std::sync::Arc::new(config.ussd.gate()?);
     state.hotline = config.portal.hotline.clone();
     state.search = index;
     let listener = tokio::net::TcpListener::bind(&config.listen)
@@ -136,6 +138,9 @@ async fn maintain(app: App, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = app.store.maintain().await {
             tracing::warn!(error = %e, "store maintenance failed");
+        }
+        if let Err(e) = app.ussd_upkeep().await {
+            tracing::warn!(error = %e, "USSD session upkeep failed");
         }
     }
 }

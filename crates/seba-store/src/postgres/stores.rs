@@ -12,13 +12,13 @@ use seba_core::ids::{CaseId, MessageId, UserId};
 use super::PgStore;
 use crate::codec::{
     self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, MessageRow,
-    POINT_COLUMNS, Param, RESET_GUARD_COLUMNS, RESET_SESSION_COLUMNS, WALLET_ACCOUNT_COLUMNS,
-    WALLET_TX_COLUMNS, micros, ts,
+    POINT_COLUMNS, Param, RESET_GUARD_COLUMNS, RESET_SESSION_COLUMNS, USSD_SESSION_COLUMNS,
+    WALLET_ACCOUNT_COLUMNS, WALLET_TX_COLUMNS, micros, ts,
 };
 use crate::model::*;
 use crate::{
     AuditStore, CaseStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore, PointStore,
-    PresenceStore, ReportStore, Result, SettingsStore, StoreError, WalletStore,
+    PresenceStore, ReportStore, Result, SettingsStore, StoreError, UssdStore, WalletStore,
 };
 
 type Tx<'a> = deadpool_postgres::Transaction<'a>;
@@ -313,6 +313,21 @@ fn reset_guard(r: &Row) -> Result<ResetGuardRecord> {
         failures: r.get(3),
         blocked_until: codec::ts_opt(r.get(4))?,
         version: r.get(5),
+    })
+}
+
+fn ussd_session(r: &Row) -> Result<UssdSessionRecord> {
+    Ok(UssdSessionRecord {
+        id: r.get(0),
+        msisdn: r.get(1),
+        state: r.get(2),
+        menu: r.get(3),
+        step: r.get(4),
+        outcome: r.get(5),
+        started_at: ts(r.get(6))?,
+        updated_at: ts(r.get(7))?,
+        expires_at: ts(r.get(8))?,
+        version: r.get(9),
     })
 }
 
@@ -2176,5 +2191,121 @@ impl WalletStore for PgStore {
             .await?
             .map(|r| reset_guard(&r))
             .transpose()
+    }
+}
+
+#[async_trait]
+impl UssdStore for PgStore {
+    async fn ussd_session(&self, id: &str) -> Result<Option<UssdSessionRecord>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {USSD_SESSION_COLUMNS} FROM ussd_sessions WHERE id = $1"
+            ))
+            .await?;
+        client
+            .query_opt(&stmt, &[&id])
+            .await?
+            .map(|r| ussd_session(&r))
+            .transpose()
+    }
+
+    async fn save_ussd_session(
+        &self,
+        s: UssdSessionRecord,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        // The update's `version = expected` is checked again on the row's newest version
+        // once a concurrent save commits, so of several saves over one version exactly
+        // one changes the row.
+        self.in_tx(move |tx| {
+            Box::pin(async move {
+                let started_at = micros(s.started_at);
+                let updated_at = micros(s.updated_at);
+                let expires_at = micros(s.expires_at);
+                let values: [&(dyn ToSql + Sync); 10] = [
+                    &s.id,
+                    &s.msisdn,
+                    &s.state,
+                    &s.menu,
+                    &s.step,
+                    &s.outcome,
+                    &started_at,
+                    &updated_at,
+                    &expires_at,
+                    &s.version,
+                ];
+                write_versioned(tx, &codec::USSD_SESSIONS, &values, expected_version, &s.id)
+                    .await
+                    .map_err(codec::ussd_missing_is_conflict)
+            })
+        })
+        .await
+    }
+
+    async fn ussd_language(&self, msisdn: &str) -> Result<Option<String>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached("SELECT lang FROM ussd_languages WHERE msisdn = $1")
+            .await?;
+        Ok(client.query_opt(&stmt, &[&msisdn]).await?.map(|r| r.get(0)))
+    }
+
+    async fn set_ussd_language(&self, msisdn: &str, lang: &str, at: Timestamp) -> Result<()> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(
+                "INSERT INTO ussd_languages (msisdn, lang, chosen_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (msisdn) DO UPDATE SET lang = excluded.lang, chosen_at = excluded.chosen_at",
+            )
+            .await?;
+        client
+            .execute(&stmt, &[&msisdn, &lang, &micros(at)])
+            .await?;
+        Ok(())
+    }
+
+    async fn expire_ussd_sessions(&self, now: Timestamp) -> Result<u64> {
+        let client = self.pool.get().await?;
+        Ok(client
+            .execute(
+                "UPDATE ussd_sessions SET outcome = 'abandoned', state = '{}', version = version + 1
+                 WHERE outcome = 'open' AND expires_at <= $1",
+                &[&micros(now)],
+            )
+            .await?)
+    }
+
+    async fn prune_ussd_sessions(&self, before: Timestamp) -> Result<u64> {
+        let client = self.pool.get().await?;
+        Ok(client
+            .execute(
+                "DELETE FROM ussd_sessions WHERE started_at < $1",
+                &[&micros(before)],
+            )
+            .await?)
+    }
+
+    async fn ussd_stats(&self, from: Timestamp, to: Timestamp) -> Result<Vec<UssdStatRow>> {
+        let client = self.pool.get().await?;
+        // "C": byte order, as SQLite sorts, whatever the database's collation.
+        let rows = client
+            .query(
+                "SELECT menu, step, outcome, count(*) FROM ussd_sessions
+                 WHERE started_at >= $1 AND started_at < $2
+                 GROUP BY menu, step, outcome
+                 ORDER BY menu COLLATE \"C\", step COLLATE \"C\", outcome COLLATE \"C\"",
+                &[&micros(from), &micros(to)],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| UssdStatRow {
+                menu: r.get(0),
+                step: r.get(1),
+                outcome: r.get(2),
+                sessions: r.get(3),
+            })
+            .collect())
     }
 }

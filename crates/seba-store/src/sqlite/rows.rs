@@ -262,6 +262,26 @@ pub(super) fn reset_guard(r: &Row<'_>) -> rusqlite::Result<Result<ResetGuardReco
     })())
 }
 
+pub(super) fn ussd_session(r: &Row<'_>) -> rusqlite::Result<Result<UssdSessionRecord>> {
+    let started: i64 = r.get(6)?;
+    let updated: i64 = r.get(7)?;
+    let expires: i64 = r.get(8)?;
+    Ok((|| {
+        Ok(UssdSessionRecord {
+            id: r.get(0)?,
+            msisdn: r.get(1)?,
+            state: r.get(2)?,
+            menu: r.get(3)?,
+            step: r.get(4)?,
+            outcome: r.get(5)?,
+            started_at: codec::ts(started)?,
+            updated_at: codec::ts(updated)?,
+            expires_at: codec::ts(expires)?,
+            version: r.get(9)?,
+        })
+    })())
+}
+
 pub(super) fn params(ps: Vec<Param>) -> Vec<Value> {
     ps.into_iter()
         .map(|p| match p {

@@ -12,13 +12,13 @@ use super::SqliteStore;
 use super::rows::{self, CHALLENGE_COLUMNS, DELIVERY_COLUMNS, USER_COLUMNS};
 use crate::codec::{
     self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, POINT_COLUMNS,
-    RESET_GUARD_COLUMNS, RESET_SESSION_COLUMNS, WALLET_ACCOUNT_COLUMNS, WALLET_TX_COLUMNS, micros,
-    ts,
+    RESET_GUARD_COLUMNS, RESET_SESSION_COLUMNS, USSD_SESSION_COLUMNS, WALLET_ACCOUNT_COLUMNS,
+    WALLET_TX_COLUMNS, micros, ts,
 };
 use crate::model::*;
 use crate::{
     AuditStore, CaseStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore, PointStore,
-    PresenceStore, ReportStore, Result, SettingsStore, StoreError, WalletStore,
+    PresenceStore, ReportStore, Result, SettingsStore, StoreError, UssdStore, WalletStore,
 };
 
 fn insert_case(c: &Connection, case: &Case) -> Result<()> {
@@ -1809,6 +1809,115 @@ impl WalletStore for SqliteStore {
             .query_row(params![msisdn, day.to_string()], rows::reset_guard)
             .optional()?
             .transpose()
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl UssdStore for SqliteStore {
+    async fn ussd_session(&self, id: &str) -> Result<Option<UssdSessionRecord>> {
+        let id = id.to_string();
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {USSD_SESSION_COLUMNS} FROM ussd_sessions WHERE id = ?1"
+            ))?
+            .query_row([id], rows::ussd_session)
+            .optional()?
+            .transpose()
+        })
+        .await
+    }
+
+    async fn save_ussd_session(
+        &self,
+        s: UssdSessionRecord,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        // The version check and the write run in one job on the one writer: no other save
+        // can come between them.
+        self.write(move |c| {
+            let values = params![
+                s.id,
+                s.msisdn,
+                s.state,
+                s.menu,
+                s.step,
+                s.outcome,
+                micros(s.started_at),
+                micros(s.updated_at),
+                micros(s.expires_at),
+                s.version,
+            ];
+            write_versioned(c, &codec::USSD_SESSIONS, values, expected_version, &s.id)
+                .map_err(codec::ussd_missing_is_conflict)
+        })
+        .await
+    }
+
+    async fn ussd_language(&self, msisdn: &str) -> Result<Option<String>> {
+        let msisdn = msisdn.to_string();
+        self.read(move |c| {
+            Ok(
+                c.prepare_cached("SELECT lang FROM ussd_languages WHERE msisdn = ?1")?
+                    .query_row([msisdn], |r| r.get(0))
+                    .optional()?,
+            )
+        })
+        .await
+    }
+
+    async fn set_ussd_language(&self, msisdn: &str, lang: &str, at: Timestamp) -> Result<()> {
+        let (msisdn, lang) = (msisdn.to_string(), lang.to_string());
+        self.write(move |c| {
+            c.prepare_cached(
+                "INSERT INTO ussd_languages (msisdn, lang, chosen_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (msisdn) DO UPDATE SET lang = excluded.lang, chosen_at = excluded.chosen_at",
+            )?
+            .execute(params![msisdn, lang, micros(at)])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn expire_ussd_sessions(&self, now: Timestamp) -> Result<u64> {
+        self.write(move |c| {
+            Ok(c.prepare_cached(
+                "UPDATE ussd_sessions SET outcome = 'abandoned', state = '{}', version = version + 1
+                 WHERE outcome = 'open' AND expires_at <= ?1",
+            )?
+            .execute([micros(now)])? as u64)
+        })
+        .await
+    }
+
+    async fn prune_ussd_sessions(&self, before: Timestamp) -> Result<u64> {
+        self.write(move |c| {
+            Ok(
+                c.prepare_cached("DELETE FROM ussd_sessions WHERE started_at < ?1")?
+                    .execute([micros(before)])? as u64,
+            )
+        })
+        .await
+    }
+
+    async fn ussd_stats(&self, from: Timestamp, to: Timestamp) -> Result<Vec<UssdStatRow>> {
+        self.read(move |c| {
+            // SQLite compares text bytewise (BINARY): the order PostgreSQL gets with "C".
+            let mut stmt = c.prepare_cached(
+                "SELECT menu, step, outcome, count(*) FROM ussd_sessions
+                 WHERE started_at >= ?1 AND started_at < ?2
+                 GROUP BY menu, step, outcome ORDER BY menu, step, outcome",
+            )?;
+            let rows = stmt.query_map(params![micros(from), micros(to)], |r| {
+                Ok(UssdStatRow {
+                    menu: r.get(0)?,
+                    step: r.get(1)?,
+                    outcome: r.get(2)?,
+                    sessions: r.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
         .await
     }

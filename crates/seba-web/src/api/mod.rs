@@ -10,6 +10,7 @@ pub mod ops;
 pub mod points;
 pub mod public;
 pub mod search;
+pub mod ussd;
 pub mod views;
 pub mod wallet;
 

@@ -32,5 +32,6 @@ mod pin_reset_pages;
 mod points_api;
 mod points_pages;
 mod search;
+mod ussd;
 mod wallet;
 mod wallet_fixture;
