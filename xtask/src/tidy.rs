@@ -41,21 +41,24 @@ mod tests {
     }
 
     #[test]
-    fn the_core_does_no_io() {
-        let d = deps("seba-core");
-        for banned in [
-            "tokio",
-            "axum",
-            "rusqlite",
-            "tokio-postgres",
-            "reqwest",
-            "lettre",
-            "seba-store",
-        ] {
-            assert!(
-                !d.iter().any(|x| x == banned),
-                "seba-core must not depend on {banned}"
-            );
+    fn the_core_and_the_ussd_engine_do_no_io() {
+        for krate in ["seba-core", "seba-ussd"] {
+            let d = deps(krate);
+            for banned in [
+                "tokio",
+                "axum",
+                "rusqlite",
+                "tokio-postgres",
+                "reqwest",
+                "lettre",
+                "seba-store",
+                "seba-app",
+            ] {
+                assert!(
+                    !d.iter().any(|x| x == banned),
+                    "{krate} must not depend on {banned}"
+                );
+            }
         }
     }
 
