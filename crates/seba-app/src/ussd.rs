@@ -24,11 +24,11 @@ use seba_core::ids::CaseNumber;
 use seba_core::wallet::{Nid, Pin, PinRule};
 use seba_locator::nearest::Limit;
 use seba_locator::points::PointKind;
-use seba_store::{Commit, CaseWrite, OutboxDraft, StoreError, UssdSessionRecord};
+use seba_store::{CaseWrite, Commit, OutboxDraft, StoreError, UssdSessionRecord};
 use seba_ussd::engine::Category;
 use seba_ussd::{
-    menu, Action, Answer, Catalog, Context, Engine, Lang, Located, Outcome, Reply, Request,
-    Session, Text, Turn,
+    Action, Answer, Catalog, Context, Engine, Lang, Located, Outcome, Reply, Request, Session,
+    Text, Turn, menu,
 };
 
 use crate::cases::{Caller, Idem, NewCaseInput};
@@ -190,11 +190,7 @@ impl App {
                     })?;
                     (s, Some(r.version), r.started_at)
                 }
-                None => (
-                    Session::new(self.ussd_language(&msisdn).await),
-                    None,
-                    now,
-                ),
+                None => (Session::new(self.ussd_language(&msisdn).await), None, now),
             };
             let inputs = match session.locate(&request.turn, &key) {
                 Located::Again(reply) | Located::Stale(reply) => return Ok((reply, None)),
@@ -274,7 +270,9 @@ impl App {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(AppError::Config("USSD session kept changing under this step".into()))
+        Err(AppError::Config(
+            "USSD session kept changing under this step".into(),
+        ))
     }
 
     /// The network ended the session: an open one is abandoned where it stands.
@@ -399,9 +397,11 @@ impl App {
                 new_pin,
                 again,
             } => {
-                let (Ok(temporary), Ok(new_pin), Ok(again)) =
-                    (Pin::parse(&temporary), Pin::parse(&new_pin), Pin::parse(&again))
-                else {
+                let (Ok(temporary), Ok(new_pin), Ok(again)) = (
+                    Pin::parse(&temporary),
+                    Pin::parse(&new_pin),
+                    Pin::parse(&again),
+                ) else {
                     return Ok(Answer::NewPinRefused(menu::five_digits()));
                 };
                 match self
@@ -415,7 +415,10 @@ impl App {
             Action::FileComplaint {
                 category,
                 description,
-            } => self.ussd_complaint(id, msisdn, category, description).await?,
+            } => {
+                self.ussd_complaint(id, msisdn, category, description)
+                    .await?
+            }
             Action::CaseStatus { number } => self.ussd_case_status(msisdn, &number).await?,
             Action::Centres { district, upazila } => {
                 self.ussd_centres(id, step, msisdn, district, upazila, lang)
@@ -463,7 +466,10 @@ impl App {
             requester_msisdn: Some(msisdn.as_e164().to_string()),
             ..NewCaseInput::default()
         };
-        match self.create_case(input, Caller::customer(), Some(idem)).await {
+        match self
+            .create_case(input, Caller::customer(), Some(idem))
+            .await
+        {
             Ok((case, _)) => Ok(number_of(&case.number().digits())),
             Err(AppError::IdempotencyRace) => {
                 match self.store.idempotent_response(SCOPE, id).await? {
@@ -529,7 +535,12 @@ impl App {
         let mut found = match self.nearest(&query).await {
             Ok(n) => n,
             Err(crate::locator::LocatorError::App(e)) => return Err(e),
-            Err(_) => return Ok(Answer::Centres { lines: vec![], sms: false }),
+            Err(_) => {
+                return Ok(Answer::Centres {
+                    lines: vec![],
+                    sms: false,
+                });
+            }
         };
         if found.hits.len() < ENOUGH_OPEN {
             query.open = OpenFilter::Any;
@@ -563,7 +574,11 @@ impl App {
                     Lang::Bn => (&p.name_bn, &p.address_bn, h.hours_now.bn.clone()),
                     Lang::En => (&p.name_en, &p.address_en, h.hours_now.en.clone()),
                 };
-                let phone = p.phone.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
+                let phone = p
+                    .phone
+                    .as_deref()
+                    .map(|p| format!(", {p}"))
+                    .unwrap_or_default();
                 format!("{}. {name}, {address}. {hours}{phone}", i + 1)
             })
             .collect::<Vec<_>>()
@@ -624,10 +639,9 @@ fn reset_answer(e: ResetError, tz: jiff::tz::TimeZone) -> Result<Answer, AppErro
             Answer::WrongTemporaryPin { attempts_left }
         }
         ResetError::TemporaryPinExpired => Answer::TemporaryPinExpired,
-        ResetError::Mismatch => Answer::NewPinRefused(Text::new(
-            "দুটি পিন মেলেনি।",
-            "The two PINs differ.",
-        )),
+        ResetError::Mismatch => {
+            Answer::NewPinRefused(Text::new("দুটি পিন মেলেনি।", "The two PINs differ."))
+        }
         ResetError::WeakPin(rule) => Answer::NewPinRefused(match rule {
             PinRule::AllSame => Text::new("একই অঙ্কের পিন হবে না।", "No PIN of one digit repeated."),
             PinRule::Sequence => Text::new("পরপর অঙ্কের পিন হবে না।", "No PIN of digits in a run."),

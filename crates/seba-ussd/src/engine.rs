@@ -200,21 +200,37 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     /// The reset began: a token for the next steps and the transactions to choose from.
-    ResetStarted { token: String, choices: Vec<Text> },
+    ResetStarted {
+        token: String,
+        choices: Vec<Text>,
+    },
     /// The identity matched (or a new temporary PIN went): sent to this masked number.
-    TemporaryPinSent { to: String },
+    TemporaryPinSent {
+        to: String,
+    },
     /// NID, date of birth or transaction did not match; the caller may try again.
     IdentityNotVerified,
-    WrongTemporaryPin { attempts_left: i32 },
+    WrongTemporaryPin {
+        attempts_left: i32,
+    },
     TemporaryPinExpired,
     /// The new PIN was refused (weak, a recent one, or the two differ): ask again.
     NewPinRefused(Text),
     PinChanged,
-    Filed { number: String },
-    CaseStatus { number: String, status: Text, due: Option<Text> },
+    Filed {
+        number: String,
+    },
+    CaseStatus {
+        number: String,
+        status: Text,
+        due: Option<Text>,
+    },
     NoSuchCase,
     /// One line per centre, nearest first, and whether the full list went by SMS.
-    Centres { lines: Vec<Text>, sms: bool },
+    Centres {
+        lines: Vec<Text>,
+        sms: bool,
+    },
     LanguageSaved,
     /// Cannot go on (blocked, too many tries, expired, a failure): end with this.
     Refused(Text),
@@ -370,7 +386,11 @@ impl Session {
                     return if m.key == k {
                         Located::Again(m.reply.clone())
                     } else {
-                        Located::Stale(self.marks.last().map_or(m.reply.clone(), |l| l.reply.clone()))
+                        Located::Stale(
+                            self.marks
+                                .last()
+                                .map_or(m.reply.clone(), |l| l.reply.clone()),
+                        )
                     };
                 }
                 match last {
@@ -455,7 +475,9 @@ fn t(bn: &str, en: &str) -> Text {
 
 /// An input as typed: NFC, trimmed, Bengali digits read as ASCII.
 fn clean(input: &str) -> String {
-    ascii_digits(&seba_core::text::clean(input)).trim().to_string()
+    ascii_digits(&seba_core::text::clean(input))
+        .trim()
+        .to_string()
 }
 
 fn digits_only(s: &str) -> bool {
@@ -506,28 +528,46 @@ impl<'a> Engine<'a> {
         };
         match s.node {
             Node::Home => {
-                let items = menu::home_items().iter().map(|i| i.get(lang).to_string()).collect();
+                let items = menu::home_items()
+                    .iter()
+                    .map(|i| i.get(lang).to_string())
+                    .collect();
                 list(cat.title.clone(), items, s)
             }
             Node::Language => list(
                 menu::language_title(),
                 vec!["বাংলা".into(), "English".into()]
                     .into_iter()
-                    .map(|x: String| if lang == Lang::En && x == "বাংলা" { "Bangla".into() } else { x })
+                    .map(|x: String| {
+                        if lang == Lang::En && x == "বাংলা" {
+                            "Bangla".into()
+                        } else {
+                            x
+                        }
+                    })
                     .collect(),
                 s,
             ),
             Node::PinNid => ask(menu::pin_nid()),
             Node::PinDob => ask(menu::pin_dob()),
             Node::PinChoice => {
-                let items = s.form.choices.iter().map(|c| c.get(lang).to_string()).collect();
+                let items = s
+                    .form
+                    .choices
+                    .iter()
+                    .map(|c| c.get(lang).to_string())
+                    .collect();
                 list(menu::pin_choice(), items, s)
             }
             Node::PinTemporary => ask(menu::pin_temporary(s.form.sent_to.as_deref().unwrap_or(""))),
             Node::PinNew => ask(menu::pin_new()),
             Node::PinAgain => ask(menu::pin_again()),
             Node::ComplaintDomain => {
-                let items = cat.domains().iter().map(|c| c.name.get(lang).to_string()).collect();
+                let items = cat
+                    .domains()
+                    .iter()
+                    .map(|c| c.name.get(lang).to_string())
+                    .collect();
                 list(menu::complaint_domain(), items, s)
             }
             Node::ComplaintCategory => {
@@ -549,7 +589,11 @@ impl<'a> Engine<'a> {
             }
             Node::StatusNumber => ask(menu::status_number()),
             Node::CentreDivision => {
-                let items = cat.divisions.iter().map(|d| d.name.get(lang).to_string()).collect();
+                let items = cat
+                    .divisions
+                    .iter()
+                    .map(|d| d.name.get(lang).to_string())
+                    .collect();
                 list(menu::centre_division(), items, s)
             }
             Node::CentreDistrict => {
@@ -636,7 +680,9 @@ impl<'a> Engine<'a> {
             Node::PinChoice => s.form.choices.len(),
             Node::ComplaintDomain => cat.domains().len(),
             Node::ComplaintCategory => cat.children(s.form.domain.as_deref().unwrap_or("")).len(),
-            Node::ComplaintText => menu::common_descriptions(s.form.category.as_deref().unwrap_or("")).len(),
+            Node::ComplaintText => {
+                menu::common_descriptions(s.form.category.as_deref().unwrap_or("")).len()
+            }
             Node::CentreDivision => cat.divisions.len(),
             Node::CentreDistrict => cat.districts_of(s.form.division.unwrap_or(0)).len(),
             Node::CentreUpazila => cat.upazilas_of(s.form.district.unwrap_or(0)).len() + 1,
@@ -824,7 +870,10 @@ impl<'a> Engine<'a> {
                     s.form.nid = Some(nid.expose().to_string());
                     self.go(s, Node::PinDob)
                 }
-                Err(_) => self.again(s, t("এনআইডি নম্বরটি সঠিক নয়।", "That is not a valid NID number.")),
+                Err(_) => self.again(
+                    s,
+                    t("এনআইডি নম্বরটি সঠিক নয়।", "That is not a valid NID number."),
+                ),
             },
             Node::PinDob => match date_of_birth(input, self.ctx.today) {
                 Some(d) => {
@@ -922,7 +971,13 @@ impl<'a> Engine<'a> {
                 s.back.truncate(1);
                 s.node = Node::PinNid;
                 s.page = 0;
-                self.again(s, t("দেওয়া তথ্য মেলেনি; আবার চেষ্টা করুন।", "The details did not match; try again."))
+                self.again(
+                    s,
+                    t(
+                        "দেওয়া তথ্য মেলেনি; আবার চেষ্টা করুন।",
+                        "The details did not match; try again.",
+                    ),
+                )
             }
             Answer::WrongTemporaryPin { attempts_left } => {
                 s.form.temporary = None;
@@ -943,7 +998,13 @@ impl<'a> Engine<'a> {
                 s.form.temporary = None;
                 s.form.new_pin = None;
                 self.back_to(s, Node::PinTemporary);
-                self.again(s, t("অস্থায়ী পিনের মেয়াদ শেষ; 1 চাপুন।", "The temporary PIN expired; press 1."))
+                self.again(
+                    s,
+                    t(
+                        "অস্থায়ী পিনের মেয়াদ শেষ; 1 চাপুন।",
+                        "The temporary PIN expired; press 1.",
+                    ),
+                )
             }
             Answer::NewPinRefused(why) => {
                 s.form.new_pin = None;
@@ -952,13 +1013,18 @@ impl<'a> Engine<'a> {
             }
             Answer::PinChanged => self.finish(s, menu::pin_changed(), true),
             Answer::Filed { number } => self.finish(s, menu::filed(&number), true),
-            Answer::CaseStatus { number, status, due } => {
-                self.finish(s, menu::status(&number, &status, due.as_ref()), true)
-            }
+            Answer::CaseStatus {
+                number,
+                status,
+                due,
+            } => self.finish(s, menu::status(&number, &status, due.as_ref()), true),
             Answer::NoSuchCase => self.again(s, menu::no_such_case()),
             Answer::Centres { lines, sms } => {
                 if lines.is_empty() {
-                    return self.again(s, t("কাছে কোনো কেন্দ্র পাওয়া যায়নি।", "No centre found near there."));
+                    return self.again(
+                        s,
+                        t("কাছে কোনো কেন্দ্র পাওয়া যায়নি।", "No centre found near there."),
+                    );
                 }
                 s.form.centres = lines;
                 s.form.sms = sms;

@@ -13,6 +13,8 @@ pub mod gsm;
 pub mod menu;
 pub mod screen;
 
-pub use engine::{Action, Answer, Catalog, Category, Context, Engine, Located, Outcome, Place, Session};
+pub use engine::{
+    Action, Answer, Catalog, Category, Context, Engine, Located, Outcome, Place, Session,
+};
 pub use gateway::{Gateway, GatewayError, Reply, Request, Turn};
 pub use screen::{Lang, Text};

@@ -117,7 +117,10 @@ pub fn pin_dob() -> Text {
 }
 
 pub fn pin_choice() -> Text {
-    t("সম্প্রতি কোনটি করেছেন?", "Which of these did you do recently?")
+    t(
+        "সম্প্রতি কোনটি করেছেন?",
+        "Which of these did you do recently?",
+    )
 }
 
 pub fn pin_temporary(to: &str) -> Text {
@@ -155,11 +158,17 @@ pub fn complaint_category() -> Text {
 }
 
 pub fn complaint_text() -> Text {
-    t("সমস্যাটি লিখুন বা বেছে নিন:", "Type the problem in a few words, or pick:")
+    t(
+        "সমস্যাটি লিখুন বা বেছে নিন:",
+        "Type the problem in a few words, or pick:",
+    )
 }
 
 pub fn describe_more() -> Text {
-    t("আরেকটু লিখুন (অন্তত ৪ অক্ষর)।", "Please write a little more (4 letters or more).")
+    t(
+        "আরেকটু লিখুন (অন্তত ৪ অক্ষর)।",
+        "Please write a little more (4 letters or more).",
+    )
 }
 
 pub fn filed(number: &str) -> Text {
@@ -218,7 +227,10 @@ pub fn centre_list() -> Text {
 
 /// The last line of the nearest-centres list when the list also went by SMS.
 pub fn centre_sms() -> Text {
-    t("পুরো তালিকা এসএমএসে পাঠানো হয়েছে।", "The full list was sent to you by SMS.")
+    t(
+        "পুরো তালিকা এসএমএসে পাঠানো হয়েছে।",
+        "The full list was sent to you by SMS.",
+    )
 }
 
 pub fn wrong_choice() -> Text {
@@ -227,8 +239,14 @@ pub fn wrong_choice() -> Text {
 
 pub fn hotline(number: &str, hours: &Text) -> Text {
     Text::new(
-        format!("হটলাইন {number} ({})। কল করুন বা নিকটস্থ সেবা কেন্দ্রে আসুন।", hours.bn),
-        format!("Hotline {number} ({}). Call us, or visit your nearest centre.", hours.en),
+        format!(
+            "হটলাইন {number} ({})। কল করুন বা নিকটস্থ সেবা কেন্দ্রে আসুন।",
+            hours.bn
+        ),
+        format!(
+            "Hotline {number} ({}). Call us, or visit your nearest centre.",
+            hours.en
+        ),
     )
 }
 
@@ -264,7 +282,10 @@ pub fn common_descriptions(category: &str) -> Vec<Text> {
             ("টাকা ফেরত চাই", "I want the money back"),
         ],
         "mfs.cash_out" => &[
-            ("ক্যাশ আউট হয়নি, টাকা কেটেছে", "Cash out failed but money was taken"),
+            (
+                "ক্যাশ আউট হয়নি, টাকা কেটেছে",
+                "Cash out failed but money was taken",
+            ),
             ("এজেন্ট টাকা দেয়নি", "Agent did not give the cash"),
         ],
         "mfs.agent_conduct" => &[

@@ -255,7 +255,14 @@ mod tests {
     #[test]
     fn a_long_list_pages_and_every_page_fits() {
         for lang in [Lang::Bn, Lang::En] {
-            let its = items(40, if lang == Lang::Bn { "উপজেলা" } else { "Upazila" });
+            let its = items(
+                40,
+                if lang == Lang::Bn {
+                    "উপজেলা"
+                } else {
+                    "Upazila"
+                },
+            );
             let list = List {
                 lang,
                 notice: Some("ভুল"),

@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use seba_ussd::gateway::{AfricasTalking, Gateway, Hubtel};
-use seba_ussd::{gsm, Lang, Reply, Turn};
+use seba_ussd::{Lang, Reply, Turn, gsm};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]

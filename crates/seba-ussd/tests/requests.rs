@@ -13,7 +13,11 @@ fn a_retry_of_the_same_text_gets_the_same_screen_and_acts_once() {
     c.send("1");
     c.send("1");
     let filed = c.send("1");
-    assert!(filed.end && filed.text.contains("10000134"), "{}", filed.text);
+    assert!(
+        filed.end && filed.text.contains("10000134"),
+        "{}",
+        filed.text
+    );
     let again = c.turn(&Turn::Joined(c.text.clone()));
     assert_eq!(again, filed);
     let complaints = c
@@ -57,19 +61,30 @@ fn a_star_inside_an_input_is_part_of_it() {
     let Some(Action::FileComplaint { description, .. }) = c.actions.last() else {
         panic!("{:?}", c.actions)
     };
-    assert!(description.ends_with("paid *500 tk* to shop"), "{description}");
+    assert!(
+        description.ends_with("paid *500 tk* to shop"),
+        "{description}"
+    );
 }
 
 #[test]
 fn a_shortcut_dial_goes_straight_to_the_menu() {
     let mut c = Caller::new(Lang::En);
     let reply = c.turn(&Turn::Joined("3".into()));
-    assert!(reply.text.starts_with("Enter the case number"), "{}", reply.text);
+    assert!(
+        reply.text.starts_with("Enter the case number"),
+        "{}",
+        reply.text
+    );
     let mut h = Caller::new(Lang::En);
     let reply = h.turn(&Turn::Begin {
         dialled: "*247*3#".into(),
     });
-    assert!(reply.text.starts_with("Enter the case number"), "{}", reply.text);
+    assert!(
+        reply.text.starts_with("Enter the case number"),
+        "{}",
+        reply.text
+    );
 }
 
 #[test]
@@ -123,7 +138,16 @@ fn numbered_inputs_replay_by_sequence() {
 #[test]
 fn secrets_are_forgotten_when_the_session_ends() {
     let mut c = Caller::new(Lang::En);
-    for input in ["", "1", "1990123456", "12041985", "1", "55555", "24680", "24680"] {
+    for input in [
+        "",
+        "1",
+        "1990123456",
+        "12041985",
+        "1",
+        "55555",
+        "24680",
+        "24680",
+    ] {
         c.send(input);
     }
     let json = serde_json::to_string(c.session.as_ref().unwrap()).unwrap();

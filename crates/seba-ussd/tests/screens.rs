@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
-use seba_ussd::{gsm, Action, Answer, Lang, Text};
+use seba_ussd::{Action, Answer, Lang, Text, gsm};
 
 /// A walk through one menu, written as a transcript.
 fn transcript(lang: Lang, inputs: &[&str], answer: fn(&Action) -> Answer) -> String {
@@ -46,7 +46,20 @@ fn pin_reset() {
     // Bad NID, bad date, then the whole way; a wrong pick; resend; weak PIN is the app's.
     both(
         "pin_reset",
-        &["1", "12", "1990123456", "31021985", "12041985", "7", "2", "1", "123", "55555", "24680", "24680"],
+        &[
+            "1",
+            "12",
+            "1990123456",
+            "31021985",
+            "12041985",
+            "7",
+            "2",
+            "1",
+            "123",
+            "55555",
+            "24680",
+            "24680",
+        ],
         good_answer,
     );
 }
@@ -59,7 +72,11 @@ fn pin_reset_refusals() {
             other => good_answer(other),
         }
     }
-    both("pin_reset_not_verified", &["1", "1990123456", "12041985", "1"], answer);
+    both(
+        "pin_reset_not_verified",
+        &["1", "1990123456", "12041985", "1"],
+        answer,
+    );
     fn blocked(a: &Action) -> Answer {
         match a {
             Action::StartReset => Answer::Refused(Text::new(
@@ -78,14 +95,35 @@ fn pin_reset_refusals() {
     }
     both(
         "pin_reset_wrong_temporary",
-        &["1", "1990123456", "12041985", "1", "11111", "24680", "24680"],
+        &[
+            "1",
+            "1990123456",
+            "12041985",
+            "1",
+            "11111",
+            "24680",
+            "24680",
+        ],
         wrong_temporary,
     );
 }
 
 #[test]
 fn complaint() {
-    both("complaint_typed", &["2", "1", "9", "1", "0", "1", "ab", "Sent 5000 tk to wrong number 01812345678"], good_answer);
+    both(
+        "complaint_typed",
+        &[
+            "2",
+            "1",
+            "9",
+            "1",
+            "0",
+            "1",
+            "ab",
+            "Sent 5000 tk to wrong number 01812345678",
+        ],
+        good_answer,
+    );
     both("complaint_picked", &["2", "2", "2", "1"], good_answer);
 }
 
@@ -103,8 +141,16 @@ fn status() {
 
 #[test]
 fn centres() {
-    both("centres", &["4", "3", "99", "0", "4", "1", "99", "99", "0", "00"], good_answer);
-    both("centres_paged_districts", &["4", "6", "99", "99", "2", "99", "3"], good_answer);
+    both(
+        "centres",
+        &["4", "3", "99", "0", "4", "1", "99", "99", "0", "00"],
+        good_answer,
+    );
+    both(
+        "centres_paged_districts",
+        &["4", "6", "99", "99", "2", "99", "3"],
+        good_answer,
+    );
 }
 
 #[test]
@@ -198,21 +244,32 @@ proptest! {
 #[test]
 fn every_place_list_fits() {
     let catalog = catalog();
-    let engine = seba_ussd::Engine::new(seba_ussd::Context { catalog: &catalog, today: today() });
+    let engine = seba_ussd::Engine::new(seba_ussd::Context {
+        catalog: &catalog,
+        today: today(),
+    });
     for lang in [Lang::Bn, Lang::En] {
         for (di, division) in catalog.divisions.iter().enumerate() {
-            let districts: Vec<_> = catalog.districts.iter().filter(|d| d.parent == division.id).collect();
+            let districts: Vec<_> = catalog
+                .districts
+                .iter()
+                .filter(|d| d.parent == division.id)
+                .collect();
             for (ti, _district) in districts.iter().enumerate() {
                 let mut s = seba_ussd::Session::new(lang);
                 engine.begin(&mut s);
                 for input in ["4".to_string(), (di + 1).to_string(), (ti + 1).to_string()] {
                     let out = engine.input(&mut s, &input);
-                    let seba_ussd::Outcome::Reply(r) = out else { panic!("no action expected") };
+                    let seba_ussd::Outcome::Reply(r) = out else {
+                        panic!("no action expected")
+                    };
                     assert!(gsm::fits(&r.text));
                 }
                 // Walk every page of the upazila list.
                 for _ in 0..10 {
-                    let seba_ussd::Outcome::Reply(r) = engine.input(&mut s, "99") else { panic!() };
+                    let seba_ussd::Outcome::Reply(r) = engine.input(&mut s, "99") else {
+                        panic!()
+                    };
                     assert!(gsm::fits(&r.text), "{}", r.text);
                 }
             }

@@ -168,7 +168,10 @@ impl UssdConfig {
         let allow_from = self
             .allow_from
             .iter()
-            .map(|a| seba_web::state::IpNet::parse(a).map_err(|e| anyhow::anyhow!("ussd.allow_from: {e}")))
+            .map(|a| {
+                seba_web::state::IpNet::parse(a)
+                    .map_err(|e| anyhow::anyhow!("ussd.allow_from: {e}"))
+            })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let secret = Some(self.secret.expose().to_string()).filter(|s| !s.is_empty());
         if let Some(s) = &secret
@@ -181,10 +184,16 @@ impl UssdConfig {
 
     fn apply(&self, hotline: &str) -> anyhow::Result<seba_app::ussd::UssdSettings> {
         if !(30..=3600).contains(&self.session_seconds) {
-            bail!("ussd.session_seconds: {} is not between 30 and 3600", self.session_seconds);
+            bail!(
+                "ussd.session_seconds: {} is not between 30 and 3600",
+                self.session_seconds
+            );
         }
         if !(1..=3650).contains(&self.kept_days) {
-            bail!("ussd.kept_days: {} is not between 1 and 3650", self.kept_days);
+            bail!(
+                "ussd.kept_days: {} is not between 1 and 3650",
+                self.kept_days
+            );
         }
         if self.per_minute == 0 {
             bail!("ussd.per_minute: must be at least 1");

@@ -39,8 +39,8 @@ pub async fn run(command: UssdCommand, configured_key: Option<String>) -> anyhow
         key,
         send,
     } = command;
-    let phone = seba_core::contact::Msisdn::parse(&phone)
-        .map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
+    let phone =
+        seba_core::contact::Msisdn::parse(&phone).map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
     if !matches!(gateway.as_str(), "at" | "hubtel") {
         bail!("--gateway must be `at` or `hubtel`");
     }
@@ -106,7 +106,10 @@ pub async fn run(command: UssdCommand, configured_key: Option<String>) -> anyhow
         for line in text.lines() {
             println!("│ {line}");
         }
-        println!("└──────────────────────── {}", if end { "END" } else { "CON" });
+        println!(
+            "└──────────────────────── {}",
+            if end { "END" } else { "CON" }
+        );
         if end {
             return Ok(());
         }

@@ -7,7 +7,7 @@
 
 use seba_ussd::engine::{Catalog, Category, Context, Engine, Located, Outcome, Session};
 use seba_ussd::gateway::{Reply, Turn};
-use seba_ussd::{menu, Action, Answer, Lang, Text};
+use seba_ussd::{Action, Answer, Lang, Text, menu};
 
 pub fn catalog() -> Catalog {
     let categories = seba_core::taxonomy::CATEGORIES
@@ -38,10 +38,10 @@ pub fn good_answer(action: &Action) -> Answer {
         Action::StartReset => Answer::ResetStarted {
             token: "token".into(),
             choices: vec![
-                menu::transaction("send_money", 1_250_000_00),
-                menu::transaction("cash_out", 2_000_00),
-                menu::transaction("payment", 349_50),
-                menu::transaction("recharge", 100_00),
+                menu::transaction("send_money", 125_000_000),
+                menu::transaction("cash_out", 200_000),
+                menu::transaction("payment", 34_950),
+                menu::transaction("recharge", 10_000),
             ],
         },
         Action::Identity { .. } | Action::ResendTemporaryPin { .. } => Answer::TemporaryPinSent {
@@ -122,7 +122,12 @@ impl Caller {
     pub fn send(&mut self, input: &str) -> Reply {
         let turn = if self.session.is_none() && input.is_empty() {
             Turn::Joined(String::new())
-        } else if self.text.is_empty() && self.session.as_ref().is_some_and(|s| s.marks.len() == 1 && s.marks[0].at == 0) {
+        } else if self.text.is_empty()
+            && self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.marks.len() == 1 && s.marks[0].at == 0)
+        {
             self.text = input.to_string();
             Turn::Joined(self.text.clone())
         } else {
@@ -137,14 +142,20 @@ impl Caller {
             catalog: &self.catalog,
             today: today(),
         });
-        let mut session = self.session.take().unwrap_or_else(|| Session::new(self.lang));
+        let mut session = self
+            .session
+            .take()
+            .unwrap_or_else(|| Session::new(self.lang));
         let reply = match session.locate(turn, &key) {
             Located::Again(r) | Located::Stale(r) => r,
             Located::New(inputs) => {
                 let mut reply = if session.marks.is_empty() {
                     engine.begin(&mut session)
                 } else {
-                    Reply { text: String::new(), end: false }
+                    Reply {
+                        text: String::new(),
+                        end: false,
+                    }
                 };
                 for input in inputs {
                     let mut out = engine.input(&mut session, &input);
@@ -153,7 +164,9 @@ impl Caller {
                         self.actions.push(a);
                         out = engine.answer(&mut session, answer);
                     }
-                    let Outcome::Reply(r) = out else { unreachable!() };
+                    let Outcome::Reply(r) = out else {
+                        unreachable!()
+                    };
                     reply = r;
                     if reply.end {
                         break;
