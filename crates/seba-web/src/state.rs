@@ -225,11 +225,15 @@ impl IpNet {
         };
         match (self.addr, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
@@ -246,9 +250,21 @@ mod tests {
         let net = IpNet::parse("10.20.0.0/16").unwrap();
         assert!(net.contains("10.20.3.4".parse().unwrap()));
         assert!(!net.contains("10.21.0.1".parse().unwrap()));
-        assert!(IpNet::parse("::1").unwrap().contains("::1".parse().unwrap()));
-        assert!(IpNet::parse("127.0.0.0/8").unwrap().contains("::ffff:127.0.0.1".parse().unwrap()));
-        assert!(IpNet::parse("0.0.0.0/0").unwrap().contains("8.8.8.8".parse().unwrap()));
+        assert!(
+            IpNet::parse("::1")
+                .unwrap()
+                .contains("::1".parse().unwrap())
+        );
+        assert!(
+            IpNet::parse("127.0.0.0/8")
+                .unwrap()
+                .contains("::ffff:127.0.0.1".parse().unwrap())
+        );
+        assert!(
+            IpNet::parse("0.0.0.0/0")
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
         assert!(IpNet::parse("10.0.0.0/33").is_err());
         assert!(IpNet::parse("nonsense").is_err());
     }
@@ -269,7 +285,9 @@ mod tests {
             allow_from: vec![IpNet::parse("127.0.0.1").unwrap()],
             secret: Some("k".into()),
         };
-        assert!(both.allows(lo, Some("k")) && !both.allows(far, Some("k")) && !both.allows(lo, None));
+        assert!(
+            both.allows(lo, Some("k")) && !both.allows(far, Some("k")) && !both.allows(lo, None)
+        );
         let none = UssdGate {
             allow_from: vec![],
             secret: None,

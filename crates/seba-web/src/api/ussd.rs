@@ -42,7 +42,10 @@ pub async fn step(
         .and_then(|v| v.to_str().ok())
         .or(query.key.as_deref());
     if !state.ussd_gate.allows(ip, key) {
-        tracing::warn!(gateway = gw.name(), "ussd request from an address or key not allowed");
+        tracing::warn!(
+            gateway = gw.name(),
+            "ussd request from an address or key not allowed"
+        );
         return (StatusCode::FORBIDDEN, "not an allowed USSD gateway\n").into_response();
     }
     answer(&state, gw, &body).await
@@ -88,7 +91,9 @@ pub async fn run(
     let (reply, report) = state.app.ussd(gw.name(), &request).await;
     if let Some(r) = report {
         if r.started {
-            state.metrics.ussd_event(gw.name(), r.menu, r.step, "started");
+            state
+                .metrics
+                .ussd_event(gw.name(), r.menu, r.step, "started");
         }
         state
             .metrics

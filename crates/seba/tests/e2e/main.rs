@@ -14,5 +14,5 @@ mod crash;
 mod points;
 mod search;
 mod two_nodes;
-mod ussd;
 mod users;
+mod ussd;

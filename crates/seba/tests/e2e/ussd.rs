@@ -53,7 +53,11 @@ async fn ussd_session_alternates_between_two_nodes_on_postgres() {
         let text = inputs.join("*");
         last = step(nodes[i % 2], "two-node-1", phone, &text).await;
         if i < 4 {
-            assert!(last.starts_with("CON "), "step {i} on node {}: {last}", i % 2);
+            assert!(
+                last.starts_with("CON "),
+                "step {i} on node {}: {last}",
+                i % 2
+            );
         }
     }
     assert!(last.starts_with("END "), "{last}");
@@ -68,12 +72,20 @@ async fn ussd_session_alternates_between_two_nodes_on_postgres() {
     let asked = step(&a, "two-node-2", phone, status_inputs[0]).await;
     assert!(asked.starts_with("CON "), "{asked}");
     let status = step(&b, "two-node-2", phone, &status_inputs.join("*")).await;
-    assert!(status.starts_with("END ") && status.contains(&number), "{status}");
+    assert!(
+        status.starts_with("END ") && status.contains(&number),
+        "{status}"
+    );
     let pg = dep.pg().expect("a PostgreSQL deployment");
-    let client = crate::common::pg_client(&pg.base_url).await.expect("connecting");
+    let client = crate::common::pg_client(&pg.base_url)
+        .await
+        .expect("connecting");
     let row = client
         .query_one(
-            &format!("SELECT count(*) FROM {}.cases WHERE channel = 'ussd'", pg.name),
+            &format!(
+                "SELECT count(*) FROM {}.cases WHERE channel = 'ussd'",
+                pg.name
+            ),
             &[],
         )
         .await
@@ -98,8 +110,22 @@ async fn ussd_simulate_drives_a_running_server() {
     let filed = dep
         .cmd()
         .args([
-            "ussd", "simulate", "--url", &server.base, "--gateway", "hubtel", "--phone",
-            "01812-000111", "--send", "2", "--send", "1", "--send", "1", "--send", "1",
+            "ussd",
+            "simulate",
+            "--url",
+            &server.base,
+            "--gateway",
+            "hubtel",
+            "--phone",
+            "01812-000111",
+            "--send",
+            "2",
+            "--send",
+            "1",
+            "--send",
+            "1",
+            "--send",
+            "1",
         ])
         .stdin(Stdio::null())
         .output()
@@ -110,7 +136,14 @@ async fn ussd_simulate_drives_a_running_server() {
     // A server that is not there is a clear error, not a panic.
     let nowhere = dep
         .cmd()
-        .args(["ussd", "simulate", "--url", "http://127.0.0.1:9", "--send", "6"])
+        .args([
+            "ussd",
+            "simulate",
+            "--url",
+            "http://127.0.0.1:9",
+            "--send",
+            "6",
+        ])
         .stdin(Stdio::null())
         .output()
         .expect("running seba ussd simulate");
