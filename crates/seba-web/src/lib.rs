@@ -136,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::centres::routes())
         .merge(pages::pin_reset::routes())
         .merge(pages::wallets::routes())
+        .merge(pages::ussd::routes())
         .merge(pages::dashboard::routes())
         .merge(pages::admin::routes())
         .merge(pages::content::routes())

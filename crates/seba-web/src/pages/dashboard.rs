@@ -5,20 +5,30 @@
 //! The counts come from [`seba_app::App::dashboard`], which aggregates in the store and
 //! keeps each range's answer for a minute, so a wall screen refreshing every few seconds
 //! costs one count a minute.
+//!
+//! Below them, the USSD channel's sessions started in the range ([`UssdStore::ussd_stats`],
+//! one grouped count on an index of the start time): per menu — the one each session
+//! reached last — how many started, completed, ended, were abandoned or are still open,
+//! and the screens where sessions were abandoned most.
+//!
+//! [`UssdStore::ussd_stats`]: seba_store::UssdStore::ussd_stats
 
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use jiff::Timestamp;
 use jiff::civil::Date;
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use seba_core::staff::Permission;
+use seba_store::UssdStatRow;
 
 use super::charts::{bar_chart, percent_bars, stacked_columns};
 use super::staff::{Desk, desk_page};
+use super::ussd::{menu_label, menu_order, step_label};
 use super::{Lang, error_texts, errors_box, t, t_args, with_status};
 use crate::state::AppState;
 
@@ -96,6 +106,16 @@ pub async fn dashboard(
             None
         }
     };
+    let ussd = match &stats {
+        Some(_) => match ussd_panel(&state, from, to).await {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.extend(error_texts(lang, e).1);
+                None
+            }
+        },
+        None => None,
+    };
     let snap = state.app.snapshot().await.ok();
     let category_name = |code: &str| {
         snap.as_ref()
@@ -159,6 +179,9 @@ pub async fn dashboard(
                     p.muted { (t(lang, "dash-district-none")) }
                 }
             }
+            @if let Some(u) = &ussd {
+                (ussd_section(lang, u))
+            }
             p.muted { (t_args(lang, "dash-generated", &[("at", super::agent::when(&state, lang, s.generated_at).into())])) }
         }
     };
@@ -168,4 +191,261 @@ pub async fn dashboard(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     with_status(desk_page(&desk, "/supervisor", &title, body), status)
+}
+
+// ---------------------------------------------------------------------------------------
+// USSD
+
+/// How many abandoned screens the panel lists.
+const TOP_ABANDONED: usize = 8;
+
+/// One menu's sessions by outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct MenuSessions {
+    menu: String,
+    completed: i64,
+    ended: i64,
+    abandoned: i64,
+    open: i64,
+}
+
+impl MenuSessions {
+    fn started(&self) -> i64 {
+        self.completed + self.ended + self.abandoned + self.open
+    }
+
+    fn add(&mut self, other: &MenuSessions) {
+        self.completed += other.completed;
+        self.ended += other.ended;
+        self.abandoned += other.abandoned;
+        self.open += other.open;
+    }
+}
+
+/// The USSD panel's figures: per menu (in the menus' order), and the screens sessions were
+/// abandoned at, most first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct UssdPanel {
+    menus: Vec<MenuSessions>,
+    abandoned_at: Vec<(String, String, i64)>,
+}
+
+/// The local days `from` to `to` (both included) as instants.
+fn window(state: &AppState, from: Date, to: Date) -> Option<(Timestamp, Timestamp)> {
+    let tz = jiff::tz::TimeZone::get(&state.app.settings.time_zone).ok()?;
+    let start = from.to_zoned(tz.clone()).ok()?.timestamp();
+    let end = to.tomorrow().ok()?.to_zoned(tz).ok()?.timestamp();
+    Some((start, end))
+}
+
+async fn ussd_panel(
+    state: &AppState,
+    from: Date,
+    to: Date,
+) -> Result<UssdPanel, seba_app::AppError> {
+    let Some((start, end)) = window(state, from, to) else {
+        return Ok(UssdPanel::default());
+    };
+    let rows = state.app.store.ussd_stats(start, end).await?;
+    Ok(summarise(&rows))
+}
+
+fn summarise(rows: &[UssdStatRow]) -> UssdPanel {
+    let mut menus: Vec<MenuSessions> = Vec::new();
+    let mut abandoned_at: Vec<(String, String, i64)> = Vec::new();
+    for r in rows {
+        let i = match menus.iter().position(|m| m.menu == r.menu) {
+            Some(i) => i,
+            None => {
+                menus.push(MenuSessions {
+                    menu: r.menu.clone(),
+                    ..MenuSessions::default()
+                });
+                menus.len() - 1
+            }
+        };
+        let m = &mut menus[i];
+        let n = r.sessions.max(0);
+        match r.outcome.as_str() {
+            "completed" => m.completed += n,
+            "ended" => m.ended += n,
+            "abandoned" => {
+                m.abandoned += n;
+                abandoned_at.push((r.menu.clone(), r.step.clone(), n));
+            }
+            _ => m.open += n,
+        }
+    }
+    menus.sort_by(|a, b| (menu_order(&a.menu), &a.menu).cmp(&(menu_order(&b.menu), &b.menu)));
+    // Most first; a tie in the menus' order.
+    abandoned_at.sort_by(|a, b| {
+        b.2.cmp(&a.2)
+            .then_with(|| menu_order(&a.0).cmp(&menu_order(&b.0)))
+            .then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1)))
+    });
+    abandoned_at.truncate(TOP_ABANDONED);
+    UssdPanel {
+        menus,
+        abandoned_at,
+    }
+}
+
+fn ussd_section(lang: Lang, u: &UssdPanel) -> Markup {
+    let mut total = MenuSessions::default();
+    for m in &u.menus {
+        total.add(m);
+    }
+    let labels: Vec<String> = u.menus.iter().map(|m| menu_label(lang, &m.menu)).collect();
+    let series: Vec<(String, Vec<i64>)> = [
+        (
+            "dash-ussd-completed",
+            (|m: &MenuSessions| m.completed) as fn(&MenuSessions) -> i64,
+        ),
+        ("dash-ussd-ended", |m| m.ended),
+        ("dash-ussd-abandoned", |m| m.abandoned),
+        ("dash-ussd-open", |m| m.open),
+    ]
+    .iter()
+    .map(|(key, of)| (t(lang, key), u.menus.iter().map(of).collect()))
+    .collect();
+    let where_abandoned: Vec<(String, i64)> = u
+        .abandoned_at
+        .iter()
+        .map(|(menu, step, n)| {
+            (
+                format!(
+                    "{} › {}",
+                    menu_label(lang, menu),
+                    step_label(lang, menu, step)
+                ),
+                *n,
+            )
+        })
+        .collect();
+    let cells = |m: &MenuSessions| {
+        html! {
+            td { (lang.int(m.started())) }
+            td { (lang.int(m.completed)) }
+            td { (lang.int(m.ended)) }
+            td { (lang.int(m.abandoned)) }
+            td { (lang.int(m.open)) }
+        }
+    };
+    html! {
+        section.card id="ussd" {
+            h2 { (t(lang, "dash-ussd-title")) }
+            @if u.menus.is_empty() {
+                p.muted { (t(lang, "dash-ussd-none")) }
+            } @else {
+                p { (t(lang, "dash-ussd-intro")) }
+                div.table-wrap {
+                    table.list {
+                        thead { tr {
+                            th scope="col" { (t(lang, "dash-ussd-menu")) }
+                            th scope="col" { (t(lang, "dash-ussd-started")) }
+                            th scope="col" { (t(lang, "dash-ussd-completed")) }
+                            th scope="col" { (t(lang, "dash-ussd-ended")) }
+                            th scope="col" { (t(lang, "dash-ussd-abandoned")) }
+                            th scope="col" { (t(lang, "dash-ussd-open")) }
+                        } }
+                        tbody {
+                            @for (m, label) in u.menus.iter().zip(&labels) {
+                                tr id=(format!("ussd-menu-{}", m.menu)) {
+                                    th scope="row" { (label) }
+                                    (cells(m))
+                                }
+                            }
+                        }
+                        tfoot {
+                            tr id="ussd-menu-total" {
+                                th scope="row" { (t(lang, "dash-ussd-total")) }
+                                (cells(&total))
+                            }
+                        }
+                    }
+                }
+                p.muted { (t(lang, "dash-ussd-legend")) }
+                @if !u.abandoned_at.is_empty() {
+                    h3 { (t(lang, "dash-ussd-abandoned-steps")) }
+                    div.table-wrap {
+                        table.list id="ussd-abandoned" {
+                            thead { tr {
+                                th scope="col" { (t(lang, "dash-ussd-menu")) }
+                                th scope="col" { (t(lang, "dash-ussd-step")) }
+                                th scope="col" { (t(lang, "dash-ussd-sessions")) }
+                            } }
+                            tbody {
+                                @for (menu, step, n) in &u.abandoned_at {
+                                    tr id=(format!("ussd-abandoned-{menu}-{step}")) {
+                                        td { (menu_label(lang, menu)) }
+                                        td { (step_label(lang, menu, step)) }
+                                        td { (lang.int(*n)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                div.charts {
+                    div { (stacked_columns(lang, &t(lang, "dash-ussd-chart-menus"), &labels, &series)) }
+                    div { (bar_chart(lang, &t(lang, "dash-ussd-chart-abandoned"), &where_abandoned)) }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(menu: &str, step: &str, outcome: &str, sessions: i64) -> UssdStatRow {
+        UssdStatRow {
+            menu: menu.into(),
+            step: step.into(),
+            outcome: outcome.into(),
+            sessions,
+        }
+    }
+
+    #[test]
+    fn sessions_are_summed_per_menu_and_abandoned_screens_ranked() {
+        let p = summarise(&[
+            row("complaint", "category", "abandoned", 2),
+            row("complaint", "description", "abandoned", 5),
+            row("complaint", "description", "completed", 7),
+            row("home", "home", "completed", 3),
+            row("home", "home", "open", 1),
+            row("status", "case_number", "ended", 1),
+            row("zzz_new", "x", "abandoned", 2),
+        ]);
+        let menus: Vec<&str> = p.menus.iter().map(|m| m.menu.as_str()).collect();
+        assert_eq!(menus, ["home", "complaint", "status", "zzz_new"]);
+        let complaint = &p.menus[1];
+        assert_eq!(
+            (
+                complaint.started(),
+                complaint.completed,
+                complaint.abandoned
+            ),
+            (14, 7, 7)
+        );
+        assert_eq!((p.menus[0].started(), p.menus[0].open), (4, 1));
+        assert_eq!(
+            p.abandoned_at,
+            [
+                ("complaint".into(), "description".into(), 5),
+                ("complaint".into(), "category".into(), 2),
+                ("zzz_new".into(), "x".into(), 2),
+            ]
+        );
+        assert_eq!(summarise(&[]), UssdPanel::default());
+    }
+
+    #[test]
+    fn the_panel_says_when_there_were_no_sessions() {
+        let html = ussd_section(Lang::En, &UssdPanel::default()).into_string();
+        assert!(html.contains("No USSD sessions"), "{html}");
+        assert!(!html.contains("<svg"), "{html}");
+    }
 }

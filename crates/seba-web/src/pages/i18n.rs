@@ -93,6 +93,7 @@ pub(crate) const BN_FTL: &[&str] = &[
     include_str!("../../i18n/bn-points.ftl"),
     include_str!("../../i18n/bn-centres.ftl"),
     include_str!("../../i18n/bn-wallet.ftl"),
+    include_str!("../../i18n/bn-ussd.ftl"),
 ];
 pub(crate) const EN_FTL: &[&str] = &[
     include_str!("../../i18n/en.ftl"),
@@ -102,6 +103,7 @@ pub(crate) const EN_FTL: &[&str] = &[
     include_str!("../../i18n/en-points.ftl"),
     include_str!("../../i18n/en-centres.ftl"),
     include_str!("../../i18n/en-wallet.ftl"),
+    include_str!("../../i18n/en-ussd.ftl"),
 ];
 
 fn bundle(lang: Lang, sources: &[&str]) -> FluentBundle<FluentResource> {

@@ -19,6 +19,7 @@ pub mod pin_reset;
 pub mod points;
 pub mod staff;
 pub mod track;
+pub mod ussd;
 pub mod wallets;
 
 use axum::extract::{Path, Query, State};

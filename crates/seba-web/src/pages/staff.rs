@@ -188,6 +188,9 @@ pub fn desk_page(desk: &Desk, path: &str, title: &str, body: Markup) -> Response
                         a href="/agent" { (t(lang, "desk-nav-inbox")) }
                         a href="/agent/search" { (t(lang, "desk-nav-search")) }
                         a href="/agent/wallets" { (t(lang, "desk-nav-wallets")) }
+                        @if desk.can(Permission::WorkCases) {
+                            a href="/agent/ussd" { (t(lang, "desk-nav-ussd")) }
+                        }
                         @if desk.can(Permission::Supervise) {
                             a href="/supervisor" { (t(lang, "desk-nav-dashboard")) }
                         }

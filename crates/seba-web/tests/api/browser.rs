@@ -711,3 +711,131 @@ async fn a_customer_resets_a_locked_pin_in_chromium(t: TestApp) {
     shoot(&s, "35-desk-wallet").await;
     s.close().await.expect("closing the supervisor's session");
 }
+
+sqlite_only! {
+    an_agent_files_a_complaint_on_the_ussd_simulator_in_chromium =>
+        sqlite_ussd_pages_simulator_in_chromium;
+}
+
+/// The desk's USSD simulator in a browser with scripts off: an agent follows the menu link,
+/// dials *247# from the demo number, makes a complaint in four answers (complaint, mobile
+/// money, the first problem, the first of its common descriptions) and reads the case
+/// number on the final screen; the case is there, filed over USSD from that number.
+async fn an_agent_files_a_complaint_on_the_ussd_simulator_in_chromium(t: TestApp) {
+    let Some((_driver, c)) = browser(false).await else {
+        return;
+    };
+    c.goto(&format!("{}/agent", t.base)).await.expect("desk");
+    wait_for_path(&c, "/agent/login").await;
+    type_into(&c, Locator::Id("username"), t.agent.username).await;
+    type_into(&c, Locator::Id("password"), crate::common::PASSWORD).await;
+    click(&c, Locator::Css("form[action='/agent/login'] button")).await;
+    wait_for_path(&c, "/agent").await;
+    click(&c, Locator::Css("nav.desk-nav a[href='/agent/ussd']")).await;
+    wait_for_path(&c, "/agent/ussd").await;
+    let number = c
+        .find(Locator::Id("msisdn"))
+        .await
+        .expect("the caller's number")
+        .prop("value")
+        .await
+        .expect("its value");
+    assert_eq!(
+        number.as_deref(),
+        Some("01700000001"),
+        "a demo wallet's number"
+    );
+    shoot(&c, "40-ussd-idle").await;
+
+    click(&c, Locator::Id("dial")).await;
+    wait_for(&c, "the main menu", |h| h.contains("id=\"send-form\"")).await;
+    let menu = c
+        .find(Locator::Css("pre.ussd-text"))
+        .await
+        .expect("the screen")
+        .text()
+        .await
+        .expect("its text");
+    assert!(
+        menu.contains("অভিযোগ করুন") && menu.lines().count() >= 6,
+        "one item a line: {menu}"
+    );
+    shoot(&c, "41-ussd-menu").await;
+
+    let mut so_far = Vec::new();
+    for input in ["2", "1", "1", "1"] {
+        type_into(&c, Locator::Id("input"), input).await;
+        click(&c, Locator::Id("send")).await;
+        so_far.push(input);
+        let joined = so_far.join("*");
+        wait_for(&c, &format!("the answer to {joined}"), |h| {
+            h.contains(&format!("name=\"text\" value=\"{joined}\"")) || h.contains("id=\"ended\"")
+        })
+        .await;
+        if so_far.len() == 3 {
+            shoot(&c, "42-ussd-descriptions").await;
+        }
+    }
+    let html = wait_for(&c, "the final screen", |h| h.contains("id=\"ended\"")).await;
+    assert!(!html.contains("id=\"send-form\""), "nothing more to answer");
+    let last = c
+        .find(Locator::Css("pre.ussd-text"))
+        .await
+        .expect("the screen")
+        .text()
+        .await
+        .expect("its text");
+    assert!(last.contains("অভিযোগ গ্রহণ করা হয়েছে"), "{last}");
+    let number: String = last
+        .split("কেস নম্বর ")
+        .nth(1)
+        .map(|s| s.chars().take_while(char::is_ascii_digit).collect())
+        .unwrap_or_default();
+    assert!(number.len() >= 5, "a case number on the screen: {last}");
+    shoot(&c, "43-ussd-filed").await;
+    c.close().await.expect("closing the session");
+
+    let (detail, _) = t.case_detail(&number).await;
+    assert_eq!(detail["case"]["channel"], "ussd", "{detail}");
+    assert_eq!(detail["case"]["category"], "mfs.wrong_transfer", "{detail}");
+    assert!(
+        detail["messages"][0]["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("ভুল নম্বরে টাকা গেছে")),
+        "the description picked: {detail}"
+    );
+    assert_eq!(
+        detail["case"]["requester"]["msisdn"], "+8801700000001",
+        "{detail}"
+    );
+
+    // The supervisor's dashboard counts the session as a completed complaint.
+    let Some((_supervisor_driver, s)) = browser(false).await else {
+        return;
+    };
+    s.goto(&format!("{}/supervisor", t.base))
+        .await
+        .expect("dashboard");
+    type_into(&s, Locator::Id("username"), t.supervisor.username).await;
+    type_into(&s, Locator::Id("password"), crate::common::PASSWORD).await;
+    click(&s, Locator::Css("form[action='/agent/login'] button")).await;
+    wait_for_path(&s, "/supervisor").await;
+    wait_for(&s, "the USSD panel", |h| {
+        h.contains("id=\"ussd-menu-complaint\"")
+    })
+    .await;
+    let row = s
+        .find(Locator::Id("ussd-menu-complaint"))
+        .await
+        .expect("the complaint row")
+        .text()
+        .await
+        .expect("its text");
+    assert!(row.starts_with("অভিযোগ ১ ১ ০ ০ ০"), "{row}");
+    // To the panel, as a link to it would (no script needed).
+    s.goto(&format!("{}/supervisor#ussd", t.base))
+        .await
+        .expect("the panel");
+    shoot(&s, "44-ussd-dashboard").await;
+    s.close().await.expect("closing the supervisor's session");
+}

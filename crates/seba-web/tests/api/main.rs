@@ -33,5 +33,6 @@ mod points_api;
 mod points_pages;
 mod search;
 mod ussd;
+mod ussd_pages;
 mod wallet;
 mod wallet_fixture;
