@@ -122,15 +122,15 @@ impl WalletConfig {
 
 /// The USSD channel (`[ussd]`): who may post to `/ussd/{gateway}`, and what the menus
 /// show. A gateway is let in when every configured check passes: its address in
-/// `allow_from`, and `secret` (header `X-Seba-Ussd-Key` or `?key=`) when one is set.
+/// `allow_from`, and `gateway_key` (header `X-Seba-Ussd-Key` or `?key=`) when one is set.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct UssdConfig {
     /// Addresses or ranges (`203.0.113.7`, `10.20.0.0/16`, `::1`) gateways post from.
     /// Default: loopback only.
     pub allow_from: Vec<String>,
-    /// A shared secret gateways send with every request (empty: none asked for).
-    pub secret: Secret,
+    /// A shared key gateways send with every request (empty: none asked for).
+    pub gateway_key: Secret,
     /// USSD steps per caller's number and minute.
     pub per_minute: u32,
     /// A session with no request for this long is over (networks end theirs at ~90 s).
@@ -150,7 +150,7 @@ impl Default for UssdConfig {
         let d = seba_app::ussd::UssdSettings::default();
         UssdConfig {
             allow_from: vec!["127.0.0.0/8".into(), "::1".into()],
-            secret: Secret::default(),
+            gateway_key: Secret::default(),
             per_minute: 60,
             session_seconds: d.session_seconds,
             title_bn: d.title_bn,
@@ -163,7 +163,7 @@ impl Default for UssdConfig {
 }
 
 impl UssdConfig {
-    /// The gate the HTTP layer checks, from `allow_from` and `secret`.
+    /// The gate the HTTP layer checks, from `allow_from` and `gateway_key`.
     pub fn gate(&self) -> anyhow::Result<seba_web::state::UssdGate> {
         let allow_from = self
             .allow_from
@@ -173,11 +173,11 @@ impl UssdConfig {
                     .map_err(|e| anyhow::anyhow!("ussd.allow_from: {e}"))
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let secret = Some(self.secret.expose().to_string()).filter(|s| !s.is_empty());
+        let secret = Some(self.gateway_key.expose().to_string()).filter(|s| !s.is_empty());
         if let Some(s) = &secret
             && s.len() < 16
         {
-            bail!("ussd.secret: use at least 16 characters");
+            bail!("ussd.gateway_key: use at least 16 characters");
         }
         Ok(seba_web::state::UssdGate { allow_from, secret })
     }
@@ -426,6 +426,35 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ussd_gate_and_limits_are_checked() {
+        let env = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
+        let c = Config::load(None, vec![]).unwrap();
+        assert!(
+            c.ussd
+                .gate()
+                .unwrap()
+                .allows("127.0.0.1".parse().unwrap(), None)
+        );
+        for (k, v, named) in [
+            (
+                "SEBA_USSD__ALLOW_FROM",
+                "[\"10.0.0.0/40\"]",
+                "ussd.allow_from",
+            ),
+            ("SEBA_USSD__GATEWAY_KEY", "short", "ussd.gateway_key"),
+            ("SEBA_USSD__SESSION_SECONDS", "5", "ussd.session_seconds"),
+            ("SEBA_USSD__PER_MINUTE", "0", "ussd.per_minute"),
+        ] {
+            let err = Config::load(None, env(k, v)).unwrap_err();
+            assert!(format!("{err:#}").contains(named), "{k}={v}: {err:#}");
+        }
+        let c = Config::load(None, env("SEBA_USSD__GATEWAY_KEY", "0123456789abcdef")).unwrap();
+        let gate = c.ussd.gate().unwrap();
+        assert!(gate.allows("127.0.0.1".parse().unwrap(), Some("0123456789abcdef")));
+        assert!(!gate.allows("127.0.0.1".parse().unwrap(), None));
+    }
 
     #[test]
     fn env_overrides_file_and_nests() {

@@ -241,7 +241,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo, .. } => serve::serve(config, demo).await,
         Command::Ussd { command } => {
-            let key = Some(config.ussd.secret.expose().to_string()).filter(|k| !k.is_empty());
+            let key = Some(config.ussd.gateway_key.expose().to_string()).filter(|k| !k.is_empty());
             ussd::run(command, key).await
         }
         Command::Migrate => {

@@ -21,7 +21,7 @@ pub enum UssdCommand {
         /// `at` (Africa's Talking, form-encoded) or `hubtel` (JSON).
         #[arg(long, default_value = "at")]
         gateway: String,
-        /// The gateways' shared secret, if the server requires one (also SEBA_USSD__SECRET).
+        /// The gateways' shared key, if the server requires one (default: `ussd.gateway_key`).
         #[arg(long)]
         key: Option<String>,
         /// Inputs to send one after the other instead of reading them from the terminal
