@@ -12,6 +12,10 @@
 //! Nothing a caller typed is logged. The session row holds the NID and PINs only between
 //! the screen that asked for them and the step that uses them, and not at all once the
 //! session has ended or expired; request texts are recognised again by a peppered hash.
+//!
+//! A PIN reset outlives its session: once the temporary PIN is sent, the reset's token is
+//! kept for the number until that PIN expires (handsets often close the session when the
+//! SMS arrives), and "Reset PIN" from the same number picks it up at the temporary PIN.
 
 use std::sync::Arc;
 
@@ -355,17 +359,22 @@ impl App {
         lang: Lang,
     ) -> Result<Answer, AppError> {
         Ok(match action {
-            Action::StartReset => match self.start_pin_reset(msisdn).await {
-                Ok(start) => Answer::ResetStarted {
-                    token: start.token,
-                    choices: start
-                        .choices
-                        .iter()
-                        .map(|c| menu::transaction(&c.kind, c.amount_poisha))
-                        .collect(),
-                },
-                Err(e) => reset_answer(e, self.dhaka())?,
-            },
+            Action::StartReset => {
+                if let Some(resumed) = self.resumable_reset(msisdn).await? {
+                    return Ok(resumed);
+                }
+                match self.start_pin_reset(msisdn).await {
+                    Ok(start) => Answer::ResetStarted {
+                        token: start.token,
+                        choices: start
+                            .choices
+                            .iter()
+                            .map(|c| menu::transaction(&c.kind, c.amount_poisha))
+                            .collect(),
+                    },
+                    Err(e) => reset_answer(e, self.dhaka())?,
+                }
+            }
             Action::Identity {
                 token,
                 nid,
@@ -379,17 +388,16 @@ impl App {
                     .pin_reset_identity(&token, &nid, date_of_birth, choice)
                     .await
                 {
-                    Ok(passed) => Answer::TemporaryPinSent {
-                        to: passed.masked_msisdn,
-                    },
+                    Ok(passed) => self.sent(msisdn, token, passed).await?,
                     Err(e) => reset_answer(e, self.dhaka())?,
                 }
             }
             Action::ResendTemporaryPin { token } => match self.pin_reset_resend(&token).await {
-                Ok(passed) => Answer::TemporaryPinSent {
-                    to: passed.masked_msisdn,
-                },
-                Err(e) => reset_answer(e, self.dhaka())?,
+                Ok(passed) => self.sent(msisdn, token, passed).await?,
+                Err(e) => {
+                    self.forget_reset_on_end(msisdn, &e).await?;
+                    reset_answer(e, self.dhaka())?
+                }
             },
             Action::ConfirmPin {
                 token,
@@ -408,8 +416,14 @@ impl App {
                     .pin_reset_confirm(&token, &temporary, &new_pin, &again)
                     .await
                 {
-                    Ok(()) => Answer::PinChanged,
-                    Err(e) => reset_answer(e, self.dhaka())?,
+                    Ok(()) => {
+                        self.store.set_ussd_resume(msisdn.as_e164(), None).await?;
+                        Answer::PinChanged
+                    }
+                    Err(e) => {
+                        self.forget_reset_on_end(msisdn, &e).await?;
+                        reset_answer(e, self.dhaka())?
+                    }
                 }
             }
             Action::FileComplaint {
@@ -431,6 +445,59 @@ impl App {
                 Answer::LanguageSaved
             }
         })
+    }
+
+    /// The temporary PIN went: the number may pick the reset up again from a new session
+    /// while the PIN is good (the SMS arriving often ends the session that asked for it).
+    async fn sent(
+        &self,
+        msisdn: &Msisdn,
+        token: String,
+        passed: crate::pin_reset::IdentityPassed,
+    ) -> Result<Answer, AppError> {
+        self.store
+            .set_ussd_resume(
+                msisdn.as_e164(),
+                Some((token, passed.temporary_pin_expires_at)),
+            )
+            .await?;
+        Ok(Answer::TemporaryPinSent {
+            to: passed.masked_msisdn,
+        })
+    }
+
+    /// A reset of this number waiting for its temporary PIN, to resume; the record is
+    /// dropped when the reset is no longer there to resume.
+    async fn resumable_reset(&self, msisdn: &Msisdn) -> Result<Option<Answer>, AppError> {
+        let Some(token) = self.store.ussd_resume(msisdn.as_e164(), self.now()).await? else {
+            return Ok(None);
+        };
+        match self.pin_reset_view(&token).await? {
+            Some(crate::pin_reset::ResetView::TemporaryPin { masked_msisdn, .. }) => {
+                Ok(Some(Answer::ResetResumed {
+                    token,
+                    to: masked_msisdn,
+                }))
+            }
+            _ => {
+                self.store.set_ussd_resume(msisdn.as_e164(), None).await?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// A reset that cannot go on (ended, blocked, out of tries) is not offered again.
+    async fn forget_reset_on_end(&self, msisdn: &Msisdn, e: &ResetError) -> Result<(), AppError> {
+        if matches!(
+            e,
+            ResetError::Expired
+                | ResetError::OutOfOrder
+                | ResetError::Blocked { .. }
+                | ResetError::TooMany
+        ) {
+            self.store.set_ussd_resume(msisdn.as_e164(), None).await?;
+        }
+        Ok(())
     }
 
     /// File the complaint, once per session however often the step is re-run.

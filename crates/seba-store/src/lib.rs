@@ -350,7 +350,7 @@ pub trait WalletStore: Send + Sync {
     ) -> Result<Option<ResetGuardRecord>>;
 }
 
-/// USSD sessions and the language each number chose. A USSD session lives in the store,
+/// USSD sessions, the language each number chose, and the PIN reset each may resume. A USSD session lives in the store,
 /// not in a node's memory, because the gateway may send its next step to any node; each
 /// step is a save over the version read, so two nodes answering the same step cannot
 /// both move it on. Not audited (a session is a conversation in progress) and not part
@@ -376,12 +376,25 @@ pub trait UssdStore: Send + Sync {
     async fn ussd_language(&self, msisdn: &str) -> Result<Option<String>>;
     /// Remember a number's language (upsert).
     async fn set_ussd_language(&self, msisdn: &str, lang: &str, at: Timestamp) -> Result<()>;
+    /// The PIN reset a number's USSD caller can pick up again after the session dropped
+    /// (its reset token, until `expires_at`), if any and not expired at `now`.
+    async fn ussd_resume(&self, msisdn: &str, now: Timestamp) -> Result<Option<String>>;
+    /// Remember (`Some((token, expires_at))`, replacing any earlier one) or forget (`None`)
+    /// the reset a number may resume.
+    async fn set_ussd_resume(
+        &self,
+        msisdn: &str,
+        resume: Option<(String, Timestamp)>,
+    ) -> Result<()>;
     /// Mark every session still "open" whose expires_at <= now as "abandoned", set its
     /// state to "{}" (so nothing a caller typed is kept), bump its version; return how
     /// many.
     ///
     /// The version bump makes a node still answering such a session get a conflict
     /// instead of reviving it.
+    ///
+    /// Also deletes the resumable resets (see [`UssdStore::ussd_resume`]) whose expires_at
+    /// <= now; those are not counted.
     async fn expire_ussd_sessions(&self, now: Timestamp) -> Result<u64>;
     /// Delete sessions that started before `before`; return how many.
     async fn prune_ussd_sessions(&self, before: Timestamp) -> Result<u64>;

@@ -48,4 +48,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_ussd.sql"),
         postgres: include_str!("../migrations/postgres/0006_ussd.sql"),
     },
+    Migration {
+        version: 7,
+        name: "ussd_resume",
+        sqlite: include_str!("../migrations/sqlite/0007_ussd_resume.sql"),
+        postgres: include_str!("../migrations/postgres/0007_ussd_resume.sql"),
+    },
 ];

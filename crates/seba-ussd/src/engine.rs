@@ -208,6 +208,12 @@ pub enum Answer {
     TemporaryPinSent {
         to: String,
     },
+    /// The number has a reset waiting for its temporary PIN (the session that sent it
+    /// dropped, as it often does when the SMS arrives): carry on from there.
+    ResetResumed {
+        token: String,
+        to: String,
+    },
     /// NID, date of birth or transaction did not match; the caller may try again.
     IdentityNotVerified,
     WrongTemporaryPin {
@@ -951,6 +957,14 @@ impl<'a> Engine<'a> {
                 s.form.token = Some(token);
                 s.form.choices = choices;
                 self.go(s, then)
+            }
+            Answer::ResetResumed { token, to } => {
+                s.form.token = Some(token);
+                s.form.sent_to = Some(to);
+                s.back = vec![(Node::Home, 0)];
+                s.node = Node::PinTemporary;
+                s.page = 0;
+                Outcome::Reply(self.show(s))
             }
             Answer::TemporaryPinSent { to } => {
                 s.form.sent_to = Some(to);

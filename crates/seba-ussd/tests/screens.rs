@@ -109,6 +109,24 @@ fn pin_reset_refusals() {
 }
 
 #[test]
+fn pin_reset_resumed_after_the_session_dropped() {
+    fn resumed(a: &Action) -> Answer {
+        match a {
+            Action::StartReset => Answer::ResetResumed {
+                token: "token".into(),
+                to: "01712-***678".into(),
+            },
+            other => good_answer(other),
+        }
+    }
+    both(
+        "pin_reset_resumed",
+        &["1", "55555", "24680", "24680"],
+        resumed,
+    );
+}
+
+#[test]
 fn complaint() {
     both(
         "complaint_typed",
@@ -188,6 +206,10 @@ fn varied(a: &Action, pick: u8) -> Answer {
     match (a, pick) {
         (_, 0) => Answer::Refused(long),
         (Action::Identity { .. }, 1) => Answer::IdentityNotVerified,
+        (Action::StartReset, 1) => Answer::ResetResumed {
+            token: "t".into(),
+            to: "01712-***678".into(),
+        },
         (Action::ConfirmPin { .. }, 1) => Answer::WrongTemporaryPin { attempts_left: 2 },
         (Action::ConfirmPin { .. }, 2) => Answer::TemporaryPinExpired,
         (Action::ConfirmPin { .. }, 3) => Answer::NewPinRefused(long),

@@ -58,3 +58,4 @@ ussd-step-centres-division = বিভাগ
 ussd-step-centres-district = জেলা
 ussd-step-centres-upazila = উপজেলা
 ussd-step-centres-list = কেন্দ্রের তালিকা
+ussd-sim-not-a-test-number = এই নম্বরটি সিমুলেটরের পরীক্ষার নম্বর নয় (ussd.simulator_numbers)। সিমুলেটর কোনো আসল গ্রাহকের নামে অভিযোগ বা পিন রিসেট করতে পারে না।

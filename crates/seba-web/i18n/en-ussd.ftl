@@ -58,3 +58,4 @@ ussd-step-centres-division = Division
 ussd-step-centres-district = District
 ussd-step-centres-upazila = Upazila
 ussd-step-centres-list = List of centres
+ussd-sim-not-a-test-number = That number is not one of the simulator's test numbers (ussd.simulator_numbers): the simulator cannot file a complaint or reset a PIN as a real customer.

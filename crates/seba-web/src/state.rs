@@ -61,6 +61,9 @@ pub struct AppState {
     locator_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Who may post USSD requests (gateways by address or shared secret).
     pub ussd_gate: Arc<UssdGate>,
+    /// The numbers the staff USSD simulator may dial as (E.164): test numbers, so that no
+    /// one at the desk can file a complaint or start a PIN reset as a real customer.
+    pub ussd_simulator_numbers: Arc<Vec<String>>,
     /// USSD steps per caller's number and minute: the gateway posts for everyone from one
     /// address, so the number is the only fair key.
     ussd_limiter: Arc<DefaultKeyedRateLimiter<String>>,
@@ -84,6 +87,7 @@ impl AppState {
             public_limiter: limiter(limits.public_per_minute),
             locator_limiter: limiter(limits.locator_per_minute),
             ussd_gate: Arc::new(UssdGate::default()),
+            ussd_simulator_numbers: Arc::new(demo_wallet_numbers()),
             ussd_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
                 NonZeroU32::new(limits.ussd_per_minute.max(1)).unwrap_or(NonZeroU32::MIN),
             ))),
@@ -139,6 +143,12 @@ impl AppState {
         };
         Ok(user)
     }
+}
+
+/// The twelve demo wallets (`+8801700000001` …`12`): the simulator's numbers unless
+/// configured otherwise.
+pub fn demo_wallet_numbers() -> Vec<String> {
+    (1..=12).map(|n| format!("+88017000000{n:02}")).collect()
 }
 
 /// Who may post to the USSD endpoints: a gateway is let in only if every check that is

@@ -143,6 +143,9 @@ pub struct UssdConfig {
     pub hotline_hours_en: String,
     /// Days finished sessions are kept for the statistics.
     pub kept_days: i64,
+    /// The only numbers the staff USSD simulator may dial as: test numbers (default: the
+    /// twelve demo wallets), never a real customer's.
+    pub simulator_numbers: Vec<String>,
 }
 
 impl Default for UssdConfig {
@@ -158,6 +161,7 @@ impl Default for UssdConfig {
             hotline_hours_bn: d.hotline_hours_bn,
             hotline_hours_en: d.hotline_hours_en,
             kept_days: d.kept_days,
+            simulator_numbers: seba_web::state::demo_wallet_numbers(),
         }
     }
 }
@@ -180,6 +184,18 @@ impl UssdConfig {
             bail!("ussd.gateway_key: use at least 16 characters");
         }
         Ok(seba_web::state::UssdGate { allow_from, secret })
+    }
+
+    /// The simulator's numbers in E.164.
+    pub fn simulator_numbers(&self) -> anyhow::Result<Vec<String>> {
+        self.simulator_numbers
+            .iter()
+            .map(|n| {
+                seba_core::contact::Msisdn::parse(n)
+                    .map(|m| m.as_e164().to_string())
+                    .map_err(|e| anyhow::anyhow!("ussd.simulator_numbers: `{n}`: {e}"))
+            })
+            .collect()
     }
 
     fn apply(&self, hotline: &str) -> anyhow::Result<seba_app::ussd::UssdSettings> {
@@ -361,6 +377,7 @@ impl Config {
         }
         config.app.ussd = config.ussd.apply(hotline)?;
         config.ussd.gate()?;
+        config.ussd.simulator_numbers()?;
         Ok(config)
     }
 

@@ -104,6 +104,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     );
     state.secure_cookies = config.secure_cookies;
     state.ussd_gate = std::sync::Arc::new(config.ussd.gate()?);
+    state.ussd_simulator_numbers = std::sync::Arc::new(config.ussd.simulator_numbers()?);
     state.hotline = config.portal.hotline.clone();
     state.search = index;
     let listener = tokio::net::TcpListener::bind(&config.listen)

@@ -2265,11 +2265,52 @@ impl UssdStore for PgStore {
         Ok(())
     }
 
+    async fn ussd_resume(&self, msisdn: &str, now: Timestamp) -> Result<Option<String>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached("SELECT token FROM ussd_resumes WHERE msisdn = $1 AND expires_at > $2")
+            .await?;
+        Ok(client
+            .query_opt(&stmt, &[&msisdn, &micros(now)])
+            .await?
+            .map(|r| r.get(0)))
+    }
+
+    async fn set_ussd_resume(
+        &self,
+        msisdn: &str,
+        resume: Option<(String, Timestamp)>,
+    ) -> Result<()> {
+        let client = self.pool.get().await?;
+        match resume {
+            Some((token, expires_at)) => {
+                let stmt = client
+                    .prepare_cached(
+                        "INSERT INTO ussd_resumes (msisdn, token, expires_at) VALUES ($1, $2, $3)
+                         ON CONFLICT (msisdn) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at",
+                    )
+                    .await?;
+                client
+                    .execute(&stmt, &[&msisdn, &token, &micros(expires_at)])
+                    .await?;
+            }
+            None => {
+                let stmt = client
+                    .prepare_cached("DELETE FROM ussd_resumes WHERE msisdn = $1")
+                    .await?;
+                client.execute(&stmt, &[&msisdn]).await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn expire_ussd_sessions(&self, now: Timestamp) -> Result<u64> {
         let client = self.pool.get().await?;
+        // One statement, so both happen or neither; the count is the UPDATE's alone.
         Ok(client
             .execute(
-                "UPDATE ussd_sessions SET outcome = 'abandoned', state = '{}', version = version + 1
+                "WITH expired_resumes AS (DELETE FROM ussd_resumes WHERE expires_at <= $1)
+                 UPDATE ussd_sessions SET outcome = 'abandoned', state = '{}', version = version + 1
                  WHERE outcome = 'open' AND expires_at <= $1",
                 &[&micros(now)],
             )

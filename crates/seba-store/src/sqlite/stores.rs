@@ -1880,13 +1880,52 @@ impl UssdStore for SqliteStore {
         .await
     }
 
+    async fn ussd_resume(&self, msisdn: &str, now: Timestamp) -> Result<Option<String>> {
+        let msisdn = msisdn.to_string();
+        self.read(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT token FROM ussd_resumes WHERE msisdn = ?1 AND expires_at > ?2",
+            )?
+            .query_row(params![msisdn, micros(now)], |r| r.get(0))
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn set_ussd_resume(
+        &self,
+        msisdn: &str,
+        resume: Option<(String, Timestamp)>,
+    ) -> Result<()> {
+        let msisdn = msisdn.to_string();
+        self.write(move |c| {
+            match resume {
+                Some((token, expires_at)) => c
+                    .prepare_cached(
+                        "INSERT INTO ussd_resumes (msisdn, token, expires_at) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (msisdn) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at",
+                    )?
+                    .execute(params![msisdn, token, micros(expires_at)])?,
+                None => c
+                    .prepare_cached("DELETE FROM ussd_resumes WHERE msisdn = ?1")?
+                    .execute([msisdn])?,
+            };
+            Ok(())
+        })
+        .await
+    }
+
     async fn expire_ussd_sessions(&self, now: Timestamp) -> Result<u64> {
         self.write(move |c| {
-            Ok(c.prepare_cached(
-                "UPDATE ussd_sessions SET outcome = 'abandoned', state = '{}', version = version + 1
-                 WHERE outcome = 'open' AND expires_at <= ?1",
-            )?
-            .execute([micros(now)])? as u64)
+            let abandoned = c
+                .prepare_cached(
+                    "UPDATE ussd_sessions SET outcome = 'abandoned', state = '{}', version = version + 1
+                     WHERE outcome = 'open' AND expires_at <= ?1",
+                )?
+                .execute([micros(now)])?;
+            c.prepare_cached("DELETE FROM ussd_resumes WHERE expires_at <= ?1")?
+                .execute([micros(now)])?;
+            Ok(abandoned as u64)
         })
         .await
     }

@@ -1,4 +1,5 @@
-//! The conformance suite, continued: USSD sessions and the language each number chose.
+//! The conformance suite, continued: USSD sessions, the language each number chose, and
+//! the PIN reset each may resume.
 //! Sessions are plain store calls, not side writes (nothing about them is audited), saved
 //! by version so that two nodes answering one step cannot both move a session on. Every
 //! body runs on both engines.
@@ -257,6 +258,108 @@ async fn ussd_language_is_remembered(store: Arc<dyn Store>) {
     );
 }
 
+async fn ussd_resume_is_remembered_until_it_expires(store: Arc<dyn Store>) {
+    let resume = |token: &str, secs: i64| Some((token.to_string(), at(secs)));
+    assert_eq!(store.ussd_resume(RAHIMA, at(0)).await.unwrap(), None);
+
+    store
+        .set_ussd_resume(RAHIMA, resume("tok-১", 300))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.ussd_resume(RAHIMA, at(0)).await.unwrap().as_deref(),
+        Some("tok-১")
+    );
+    // Another number has nothing to resume.
+    assert_eq!(store.ussd_resume(KARIM, at(0)).await.unwrap(), None);
+
+    // A second set replaces the first, token and deadline both.
+    store
+        .set_ussd_resume(RAHIMA, resume("tok-2", 600))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.ussd_resume(RAHIMA, at(400)).await.unwrap().as_deref(),
+        Some("tok-2")
+    );
+    // Good until just before its deadline, gone at it and after.
+    let deadline = at(600);
+    assert_eq!(
+        store
+            .ussd_resume(RAHIMA, deadline - SignedDuration::from_micros(1))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("tok-2")
+    );
+    assert_eq!(store.ussd_resume(RAHIMA, deadline).await.unwrap(), None);
+    assert_eq!(store.ussd_resume(RAHIMA, at(700)).await.unwrap(), None);
+
+    // None forgets it, and forgetting what is not there is no error.
+    store
+        .set_ussd_resume(KARIM, resume("tok-k", 900))
+        .await
+        .unwrap();
+    store.set_ussd_resume(RAHIMA, None).await.unwrap();
+    assert_eq!(store.ussd_resume(RAHIMA, at(0)).await.unwrap(), None);
+    store.set_ussd_resume(RAHIMA, None).await.unwrap();
+    assert_eq!(
+        store.ussd_resume(KARIM, at(0)).await.unwrap().as_deref(),
+        Some("tok-k")
+    );
+    // Set again after being forgotten.
+    store
+        .set_ussd_resume(RAHIMA, resume("tok-3", 60))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.ussd_resume(RAHIMA, at(0)).await.unwrap().as_deref(),
+        Some("tok-3")
+    );
+}
+
+async fn ussd_expiry_deletes_expired_resumes(store: Arc<dyn Store>) {
+    let now = at(1_000);
+    store
+        .set_ussd_resume(RAHIMA, Some(("due".into(), now)))
+        .await
+        .unwrap();
+    store
+        .set_ussd_resume(
+            KARIM,
+            Some(("live".into(), now + SignedDuration::from_micros(1))),
+        )
+        .await
+        .unwrap();
+    let overdue = "+8801555000111";
+    store
+        .set_ussd_resume(overdue, Some(("overdue".into(), at(10))))
+        .await
+        .unwrap();
+    // One open session due too: only it is counted.
+    insert(&store, &session("at:due", at(0))).await;
+
+    assert_eq!(store.expire_ussd_sessions(now).await.unwrap(), 1);
+    // Deleted, not merely unreadable: asked about an earlier time, they are still gone.
+    assert_eq!(store.ussd_resume(RAHIMA, at(0)).await.unwrap(), None);
+    assert_eq!(store.ussd_resume(overdue, at(0)).await.unwrap(), None);
+    assert_eq!(
+        store.ussd_resume(KARIM, now).await.unwrap().as_deref(),
+        Some("live")
+    );
+
+    // Nothing left to do: no sessions counted, the live resume kept.
+    assert_eq!(store.expire_ussd_sessions(now).await.unwrap(), 0);
+    assert_eq!(
+        store.ussd_resume(KARIM, at(0)).await.unwrap().as_deref(),
+        Some("live")
+    );
+    // Its time comes.
+    let later = now + SignedDuration::from_micros(1);
+    assert_eq!(store.expire_ussd_sessions(later).await.unwrap(), 0);
+    assert_eq!(store.ussd_resume(KARIM, at(0)).await.unwrap(), None);
+}
+
 async fn ussd_expiry_abandons_only_open_sessions_past_expiry(store: Arc<dyn Store>) {
     let now = at(1_000);
     let with = |id: &str, outcome: &str, expires_at: Timestamp| UssdSessionRecord {
@@ -436,6 +539,8 @@ conformance! {
     ussd_session_saves_by_version => sqlite_ussd_session_saves_by_version, postgres_ussd_session_saves_by_version;
     ussd_racing_saves_one_wins => sqlite_ussd_racing_saves_one_wins, postgres_ussd_racing_saves_one_wins;
     ussd_language_is_remembered => sqlite_ussd_language_is_remembered, postgres_ussd_language_is_remembered;
+    ussd_resume_is_remembered_until_it_expires => sqlite_ussd_resume_is_remembered_until_it_expires, postgres_ussd_resume_is_remembered_until_it_expires;
+    ussd_expiry_deletes_expired_resumes => sqlite_ussd_expiry_deletes_expired_resumes, postgres_ussd_expiry_deletes_expired_resumes;
     ussd_expiry_abandons_only_open_sessions_past_expiry => sqlite_ussd_expiry_abandons_only_open_sessions_past_expiry, postgres_ussd_expiry_abandons_only_open_sessions_past_expiry;
     ussd_prune_deletes_only_older_sessions => sqlite_ussd_prune_deletes_only_older_sessions, postgres_ussd_prune_deletes_only_older_sessions;
     ussd_stats_count_by_menu_step_outcome_in_window => sqlite_ussd_stats_count_by_menu_step_outcome_in_window, postgres_ussd_stats_count_by_menu_step_outcome_in_window;

@@ -117,6 +117,24 @@ pub async fn step(State(state): State<AppState>, desk: Desk, Form(fields): Form<
         }
     };
     let number = msisdn.national();
+    if !state
+        .ussd_simulator_numbers
+        .iter()
+        .any(|n| n == msisdn.as_e164())
+    {
+        let phone = Phone {
+            number,
+            session: None,
+            reply: None,
+        };
+        let errors = [t(lang, "ussd-sim-not-a-test-number")];
+        return Ok(page(
+            &desk,
+            &phone,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
     let posted_session = field(&fields, "session");
     if field(&fields, "action") == "dial" || posted_session.is_empty() {
         let session = format!("{SESSION_PREFIX}{}", state.app.random.token(16));

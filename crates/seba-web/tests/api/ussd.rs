@@ -20,6 +20,9 @@ use crate::wallet_fixture::{CURRENT, DOB, E164, NEW, NID, NUMBER, TXS, seed};
 
 both_engines! {
     pin_reset_session => sqlite_ussd_pin_reset_session, postgres_ussd_pin_reset_session;
+    pin_reset_resumes_after_the_session_drops =>
+        sqlite_ussd_pin_reset_resumes_after_the_session_drops,
+        postgres_ussd_pin_reset_resumes_after_the_session_drops;
     complaint_session => sqlite_ussd_complaint_session, postgres_ussd_complaint_session;
     status_session => sqlite_ussd_status_session, postgres_ussd_status_session;
     centres_session => sqlite_ussd_centres_session, postgres_ussd_centres_session;
@@ -202,6 +205,69 @@ async fn pin_reset_session(t: TestApp) {
             rec.state
         );
     }
+}
+
+/// Through the identity step in one session: the temporary PIN from the SMS.
+async fn through_identity(t: &TestApp, p: &mut Phone<'_>) -> String {
+    p.dial().await;
+    con(&p.send("1").await);
+    con(&p.send(NID).await);
+    let dob: String = DOB.split('-').rev().collect();
+    let choices = con(&p.send(&dob).await).to_string();
+    let pick = TXS
+        .iter()
+        .find_map(|(k, a)| option(&choices, &menu::transaction(k, *a).en))
+        .unwrap_or_else(|| panic!("a real choice on {choices}"));
+    con(&p.send(&pick).await);
+    let row = t
+        .wait_outbox("the temporary PIN", |r| {
+            r.topic == "sms.send"
+                && r.payload["key"]
+                    .as_str()
+                    .is_some_and(|k| k.ends_with(":otp1"))
+        })
+        .await;
+    let text = row.payload["text"].as_str().unwrap();
+    text.split("PIN is ")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
+}
+
+/// The SMS arriving ends the session (as on many handsets); the customer dials again,
+/// picks "Reset PIN" and goes straight to the temporary PIN.
+async fn pin_reset_resumes_after_the_session_drops(t: TestApp) {
+    seed(&t, NUMBER, CURRENT).await;
+    english(&t, NUMBER).await;
+    let mut first = Phone::new(&t, E164);
+    let temporary = through_identity(&t, &mut first).await;
+    // The first session is left where it is: the handset closed it for the SMS.
+    let mut second = Phone::new(&t, NUMBER);
+    second.dial().await;
+    let asked = con(&second.send("1").await).to_string();
+    assert!(
+        asked.starts_with("A temporary PIN was sent by SMS to 01712-***678"),
+        "{asked}"
+    );
+    con(&second.send(&temporary).await);
+    con(&second.send(NEW).await);
+    let done = end(&second.send(NEW).await).to_string();
+    assert!(done.contains("PIN has been changed"), "{done}");
+    // Nothing left to resume: the next "Reset PIN" starts a new reset.
+    let mut third = Phone::new(&t, NUMBER);
+    third.dial().await;
+    let fresh = con(&third.send("1").await).to_string();
+    assert!(fresh.starts_with("Enter your NID"), "{fresh}");
+    // A number with no reset in flight is never offered someone else's.
+    let mut other = Phone::new(&t, "01712345670");
+    other.dial().await;
+    let theirs = con(&other.send("1").await).to_string();
+    assert!(
+        theirs.starts_with("আপনার এনআইডি") || theirs.starts_with("Enter your NID"),
+        "{theirs}"
+    );
 }
 
 async fn filed_cases(t: &TestApp) -> Vec<seba_core::case::Case> {

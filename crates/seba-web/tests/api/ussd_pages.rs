@@ -167,6 +167,12 @@ async fn the_simulator_walks_real_sessions(t: TestApp) {
     assert!(html.contains("role=\"alert\""), "{html}");
     assert!(!open(&html));
 
+    // A real customer's number: the simulator dials only test numbers.
+    let (status, html) = dial(&agent, "01812345678", "en").await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("not one of the simulator"), "{html}");
+    assert!(!open(&html));
+
     // Forged forms: no token, or another one.
     for csrf in ["", "forged-token-0123456789"] {
         let (status, _, html) = agent
