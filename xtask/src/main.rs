@@ -10,6 +10,7 @@ mod locator_bench;
 mod pin_bench;
 mod search_bench;
 mod tidy;
+mod ussd_bench;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -50,6 +51,7 @@ fn main() -> anyhow::Result<()> {
         "inbox-bench" => rt.block_on(inbox_bench::run(&args)),
         "locator-bench" => rt.block_on(locator_bench::run(&args)),
         "pin-bench" => rt.block_on(pin_bench::run(&args)),
+        "ussd-bench" => rt.block_on(ussd_bench::run(&args)),
         "load" => {
             let url = args.get("--url").context("--url")?;
             let token = args.get("--token").context("--token")?;
@@ -78,6 +80,9 @@ fn main() -> anyhow::Result<()> {
             );
             eprintln!(
                 "       cargo xtask pin-bench [--seconds 10] [--flow-seconds 15] [--accounts 3000] [--history 3] [--no-http] [--enumeration [--probes 2000] [--flows]]"
+            );
+            eprintln!(
+                "       cargo xtask ussd-bench [--seconds 15] [--connections 8] [--rate 1000] [--no-build]"
             );
             eprintln!(
                 "       cargo xtask load --url http://127.0.0.1:8080 --token TOKEN [--seconds 20] [--connections 64]"

@@ -47,6 +47,7 @@ pub struct App {
     cache: Arc<settings::Cache>,
     reports: Arc<reports::DashboardCache>,
     locator: Arc<locator::Locator>,
+    ussd: Arc<ussd::CatalogCache>,
 }
 
 impl std::fmt::Debug for App {
@@ -72,6 +73,7 @@ impl App {
             cache: Arc::new(settings::Cache::default()),
             reports: Arc::new(reports::DashboardCache::default()),
             locator: Arc::new(locator::Locator::default()),
+            ussd: Arc::new(ussd::CatalogCache::default()),
         }
     }
 

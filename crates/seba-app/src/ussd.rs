@@ -75,6 +75,10 @@ impl Default for UssdSettings {
     }
 }
 
+/// The menus' catalog of the settings snapshot it was built from.
+#[derive(Default)]
+pub struct CatalogCache(std::sync::Mutex<Option<(Arc<crate::settings::Snapshot>, Arc<Catalog>)>>);
+
 /// One session's outcome, as stored for the statistics.
 pub mod outcome {
     pub const OPEN: &str = "open";
@@ -118,9 +122,17 @@ impl App {
         }
     }
 
-    /// The menus' catalog: the live taxonomy, the geography, the configured texts.
-    pub async fn ussd_catalog(&self) -> Result<Catalog, AppError> {
+    /// The menus' catalog: the live taxonomy, the geography, the configured texts. Built
+    /// once per settings snapshot (the taxonomy can change; the geography cannot), not per
+    /// request: it holds every upazila.
+    pub async fn ussd_catalog(&self) -> Result<Arc<Catalog>, AppError> {
         let snap = self.snapshot().await?;
+        let mut cached = self.ussd.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((of, catalog)) = cached.as_ref()
+            && Arc::ptr_eq(of, &snap)
+        {
+            return Ok(catalog.clone());
+        }
         let u = &self.settings.ussd;
         let mut categories: Vec<Category> = snap
             .categories
@@ -140,14 +152,18 @@ impl App {
                 .unwrap_or(usize::MAX)
         };
         categories.sort_by_key(|c| order(&c.code));
-        Ok(Catalog {
-            title: Text::new(u.title_bn.clone(), menu::gsm_safe(&u.title_en)),
-            hotline: u.hotline.clone(),
-            hotline_hours: Text::new(u.hotline_hours_bn.clone(), u.hotline_hours_en.clone()),
-            categories,
-            ..Catalog::default()
-        }
-        .with_geography(seba_geo::Geography::bangladesh()))
+        let catalog = Arc::new(
+            Catalog {
+                title: Text::new(u.title_bn.clone(), menu::gsm_safe(&u.title_en)),
+                hotline: u.hotline.clone(),
+                hotline_hours: Text::new(u.hotline_hours_bn.clone(), u.hotline_hours_en.clone()),
+                categories,
+                ..Catalog::default()
+            }
+            .with_geography(seba_geo::Geography::bangladesh()),
+        );
+        *cached = Some((snap, catalog.clone()));
+        Ok(catalog)
     }
 
     fn ussd_key(&self, id: &str) -> impl Fn(&str) -> String + '_ {
@@ -165,7 +181,7 @@ impl App {
         };
         let id = format!("{gateway}:{}", request.session_id);
         let key = self.ussd_key(&id);
-        let catalog = Arc::new(self.ussd_catalog().await?);
+        let catalog = self.ussd_catalog().await?;
         for _ in 0..RETRIES {
             let now = self.now();
             let record = self.store.ussd_session(&id).await?;

@@ -31,6 +31,11 @@ fn septets(c: char) -> Option<usize> {
     }
 }
 
+/// Whether `c` is in the GSM 7-bit alphabet (basic or extension table).
+pub fn is_gsm(c: char) -> bool {
+    septets(c).is_some()
+}
+
 /// The encoding `text` needs.
 pub fn encoding(text: &str) -> Encoding {
     if text.chars().all(|c| septets(c).is_some()) {

@@ -388,7 +388,7 @@ pub fn gsm_safe(text: &str) -> String {
             '“' | '”' => '"',
             '–' | '—' => '-',
             '৳' => '$',
-            c if crate::gsm::encoding(&c.to_string()) == crate::gsm::Encoding::Gsm7 => c,
+            c if crate::gsm::is_gsm(c) => c,
             _ => '?',
         })
         .collect()
