@@ -22,6 +22,7 @@ use crate::api;
         api::nearest::nearest,
         api::wallet::start, api::wallet::identity, api::wallet::resend, api::wallet::confirm,
         api::wallet::verify, api::wallet::overview, api::wallet::unlock,
+        api::ussd::step,
     ),
     modifiers(&Security),
     tags(
@@ -34,6 +35,7 @@ use crate::api;
         (name = "points", description = "Service points: care centres, agent points, desks"),
         (name = "locator", description = "The nearest service points, for customers (no login)"),
         (name = "wallet", description = "Wallet PINs: the self reset (no login), verification for trusted channels, lock state for staff"),
+        (name = "ussd", description = "The USSD channel: where a telco's gateway posts each step of a *247# session (configured gateways only)"),
     )
 )]
 struct ApiDoc;

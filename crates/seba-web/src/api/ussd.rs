@@ -26,6 +26,17 @@ pub struct KeyQuery {
 /// The header a gateway may carry the shared secret in (else `?key=`).
 pub const KEY_HEADER: &str = "x-seba-ussd-key";
 
+#[utoipa::path(post, path = "/ussd/{gateway}", tag = "ussd",
+    params(
+        ("gateway" = String, Path, description = "The gateway's format: `at` (Africa's Talking: form-encoded `sessionId`, `serviceCode`, `phoneNumber`, `networkCode`, `text` — the session's inputs joined by `*`) or `hubtel` (JSON: `Type` Initiation/Response/Release/Timeout, `Mobile`, `SessionId`, `ServiceCode`, `Message`, `Operator`, `Sequence`)"),
+        ("key" = Option<String>, Query, description = "The gateways' shared key when `ussd.gateway_key` is set (or the header `X-Seba-Ussd-Key`)"),
+    ),
+    request_body(content = String, description = "The gateway's request in its own format", content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "The next screen, always (a request that cannot be served gets a polite final screen): `text/plain` `CON …` or `END …` for `at`; JSON with `Type` Response or Release and `Message` for `hubtel`", content_type = "text/plain"),
+        (status = 403, description = "The caller is not an allowed gateway (address or key)"),
+        (status = 404, description = "No such gateway format"),
+    ))]
 pub async fn step(
     State(state): State<AppState>,
     Path(name): Path<String>,
