@@ -41,8 +41,8 @@ mod tests {
     }
 
     #[test]
-    fn the_core_and_the_ussd_engine_do_no_io() {
-        for krate in ["seba-core", "seba-ussd"] {
+    fn the_pure_crates_do_no_io() {
+        for krate in ["seba-core", "seba-ussd", "seba-claims"] {
             let d = deps(krate);
             for banned in [
                 "tokio",
