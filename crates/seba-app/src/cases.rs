@@ -24,7 +24,7 @@ use seba_core::sla::SlaClock;
 use seba_core::staff::{Permission, Role};
 use seba_store::{
     CaseFilter, CaseWrite, Commit, Committed, IdempotencyHook, NewMessage, OutboxDraft,
-    PageRequest, StoreError, StoredMessage, StoredResponse,
+    PageRequest, SideWrite, StoreError, StoredMessage, StoredResponse,
 };
 
 use crate::{App, AppError};
@@ -131,7 +131,7 @@ fn case_json(case: &Case) -> serde_json::Value {
     serde_json::to_value(case).unwrap_or(serde_json::Value::Null)
 }
 
-fn event(
+pub(crate) fn event(
     case: &Case,
     at: Timestamp,
     actor: Actor,
@@ -149,7 +149,7 @@ fn event(
     }
 }
 
-fn change_event(before: &Case, after: &Case, actor: Actor, action: &str) -> EventDraft {
+pub(crate) fn change_event(before: &Case, after: &Case, actor: Actor, action: &str) -> EventDraft {
     let (b, a) = diff(&case_json(before), &case_json(after));
     event(after, after.updated_at, actor, action, b, a)
 }
@@ -270,6 +270,19 @@ impl App {
         caller: Caller,
         idem: Option<Idem>,
     ) -> Result<(Case, Committed), AppError> {
+        self.create_case_beside(input, caller, idem, |_| Vec::new())
+            .await
+    }
+
+    /// File a new case with records written beside it in the same transaction (a claim's
+    /// row, say): `beside` gets the case as it will be stored.
+    pub async fn create_case_beside(
+        &self,
+        input: NewCaseInput,
+        caller: Caller,
+        idem: Option<Idem>,
+        beside: impl FnOnce(&Case) -> Vec<SideWrite>,
+    ) -> Result<(Case, Committed), AppError> {
         if caller.role.is_some() && !caller.can(Permission::WorkCases) {
             return Err(AppError::Forbidden("work cases"));
         }
@@ -370,7 +383,13 @@ impl App {
             idempotency: hook(idem.as_ref(), &case),
             case: CaseWrite::Insert(case.clone()),
         };
-        let committed = self.store.commit(commit).await.map_err(map_commit_err)?;
+        let side = beside(&case);
+        let committed = if side.is_empty() {
+            self.store.commit(commit).await
+        } else {
+            self.store.commit_with(commit, side).await
+        }
+        .map_err(map_commit_err)?;
         tracing::info!(case = %case.number(), channel = %case.channel, category = %case.category, "case created");
         Ok((case, committed))
     }
@@ -416,6 +435,22 @@ impl App {
     where
         F: FnMut(&Case, &mut Commit) -> Result<Option<Case>, AppError>,
     {
+        self.update_beside(id, expected, idem, |case, commit, _| f(case, commit))
+            .await
+    }
+
+    /// [`Self::update`] with records written beside the case in the same transaction; the
+    /// closure runs again (with a fresh list) when the commit loses a race.
+    pub(crate) async fn update_beside<F>(
+        &self,
+        id: CaseId,
+        expected: Option<i64>,
+        idem: Option<&Idem>,
+        mut f: F,
+    ) -> Result<(Case, Committed), AppError>
+    where
+        F: FnMut(&Case, &mut Commit, &mut Vec<SideWrite>) -> Result<Option<Case>, AppError>,
+    {
         for _ in 0..RETRIES {
             let before = self.store.case(id).await?.ok_or(AppError::CaseNotFound)?;
             if let Some(v) = expected
@@ -432,7 +467,8 @@ impl App {
                 outbox: vec![],
                 idempotency: None,
             };
-            let after = match f(&before, &mut commit)? {
+            let mut side = Vec::new();
+            let after = match f(&before, &mut commit, &mut side)? {
                 Some(mut after) => {
                     after.version = before.version + 1;
                     commit.case = CaseWrite::Update {
@@ -444,7 +480,12 @@ impl App {
                 None => before.clone(),
             };
             commit.idempotency = hook(idem, &after);
-            match self.store.commit(commit).await {
+            let result = if side.is_empty() {
+                self.store.commit(commit).await
+            } else {
+                self.store.commit_with(commit, side).await
+            };
+            match result {
                 Ok(c) => return Ok((after, c)),
                 Err(StoreError::Conflict { current }) if expected.is_none() => {
                     tracing::debug!(case = id.0, current, "lost an update race; retrying");

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod cases;
+pub mod claims;
 pub mod demo;
 pub mod demo_points;
 pub mod error;
@@ -48,6 +49,7 @@ pub struct App {
     reports: Arc<reports::DashboardCache>,
     locator: Arc<locator::Locator>,
     ussd: Arc<ussd::CatalogCache>,
+    claims: Arc<claims::RegistryCache>,
 }
 
 impl std::fmt::Debug for App {
@@ -74,6 +76,7 @@ impl App {
             reports: Arc::new(reports::DashboardCache::default()),
             locator: Arc::new(locator::Locator::default()),
             ussd: Arc::new(ussd::CatalogCache::default()),
+            claims: Arc::new(claims::RegistryCache::default()),
         }
     }
 

@@ -61,6 +61,9 @@ pub struct AppSettings {
     /// The USSD channel: the binary's `[ussd]` section.
     #[serde(skip)]
     pub ussd: crate::ussd::UssdSettings,
+    /// The e-commerce complaint cell's deadlines: the binary's `[claims]` section.
+    #[serde(skip)]
+    pub claims: crate::claims::ClaimSettings,
 }
 
 /// A secret setting: readable by the code, never printed (Debug and Serialize redact it).
@@ -129,6 +132,7 @@ impl Default for AppSettings {
             pepper: Secret::default(),
             wallet: crate::wallet::WalletSettings::default(),
             ussd: crate::ussd::UssdSettings::default(),
+            claims: crate::claims::ClaimSettings::default(),
         }
     }
 }

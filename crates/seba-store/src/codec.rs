@@ -532,10 +532,10 @@ pub(crate) fn next_pin_history(old: String, history: Vec<String>) -> Vec<String>
 }
 
 /// A record kept by version beside the cases: an article, a canned response, a service
-/// point, a PIN reset session or guard, a USSD session. Its columns start with its key
-/// (one column, or `keys` of them) and end with `version`; a write inserts it (a taken
-/// key changes nothing: `Duplicate`) or replaces it only over the version the writer
-/// read (else `Conflict`, or `NotFound`).
+/// point, a PIN reset session or guard, a USSD session, a merchant, a claim. Its columns
+/// start with its key (one column, or `keys` of them) and end with `version`; a write
+/// inserts it (a taken key changes nothing: `Duplicate`) or replaces it only over the
+/// version the writer read (else `Conflict`, or `NotFound`).
 pub(crate) struct Versioned {
     pub table: &'static str,
     pub columns: &'static str,
@@ -581,6 +581,30 @@ pub(crate) const USSD_SESSIONS: Versioned = Versioned {
     columns: USSD_SESSION_COLUMNS,
     keys: 1,
     what: "USSD session",
+};
+
+/// A merchant's columns: the key first and the version last, as [`Versioned`] needs.
+pub(crate) const MERCHANT_COLUMNS: &str = "id, legal_bn, legal_en, trade_bn, trade_en, aliases, web, licence, district, status, created_at, updated_at, version";
+
+/// A claim's columns: the key first and the version last, as [`Versioned`] needs. (The
+/// table's `is_open` is generated from `stage` and never written.)
+pub(crate) const CLAIM_COLUMNS: &str = "case_id, merchant_id, claimant_msisdn, claimant_name, district, dedup_key, order_id, order_date, product, paid_poisha, method, gateway, delivery, refunded_poisha, stage, filings, delivery_due, refund_due, sent_to_merchant_at, merchant_answered_at, created_at, updated_at, version";
+
+pub(crate) const REFUND_COLUMNS: &str =
+    "id, case_id, amount_poisha, paid_on, channel, reference, recorded_by, recorded_at";
+
+pub(crate) const MERCHANTS: Versioned = Versioned {
+    table: "merchants",
+    columns: MERCHANT_COLUMNS,
+    keys: 1,
+    what: "merchant",
+};
+
+pub(crate) const CLAIMS: Versioned = Versioned {
+    table: "claims",
+    columns: CLAIM_COLUMNS,
+    keys: 1,
+    what: "claim",
 };
 
 /// A USSD save over a version finds no row when the session was pruned under it: to the
@@ -659,6 +683,237 @@ fn placeholder(dialect: Dialect, n: usize) -> String {
         Dialect::Sqlite => format!("?{n}"),
         Dialect::Postgres => format!("${n}"),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Claims
+// ---------------------------------------------------------------------------------------
+
+/// A district code as stored (an integer column) back into the record's type.
+pub(crate) fn district(stored: i64) -> Result<u16> {
+    u16::try_from(stored).map_err(|e| bad("district", e))
+}
+
+/// Whether a claim at `stage` is still being worked. The tables' generated `is_open`
+/// column says the same: `stage NOT IN ('refunded', 'closed')`.
+pub(crate) fn claim_is_open(stage: &str) -> bool {
+    !matches!(stage, "refunded" | "closed")
+}
+
+/// One merchant's share of a claim write: what its `merchant_totals` row gains (negative
+/// numbers take away), and the claimants whose count against it goes up (+1) or down (-1)
+/// by one, by number.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct TotalsDelta {
+    pub merchant_id: i64,
+    pub claims: i64,
+    pub paid_poisha: i64,
+    pub refunded_poisha: i64,
+    pub open_claims: i64,
+    pub claimants: Vec<(String, i64)>,
+}
+
+/// How a claim write changes the merchants' totals: `old` (the row replaced, if any)
+/// comes out, `new` goes in. Ordered by merchant id, and each merchant's claimants by
+/// number, so that two PostgreSQL transactions lock the rows they share in the same
+/// order; a merchant whose totals do not change is left out.
+pub(crate) fn totals_deltas(
+    old: Option<&crate::ClaimRecord>,
+    new: &crate::ClaimRecord,
+) -> Vec<TotalsDelta> {
+    let mut by_merchant: std::collections::BTreeMap<i64, TotalsDelta> =
+        std::collections::BTreeMap::new();
+    let same_claimant = old.is_some_and(|o| {
+        o.merchant_id == new.merchant_id && o.claimant_msisdn == new.claimant_msisdn
+    });
+    let mut add = |k: &crate::ClaimRecord, sign: i64| {
+        let d = by_merchant
+            .entry(k.merchant_id)
+            .or_insert_with(|| TotalsDelta {
+                merchant_id: k.merchant_id,
+                ..TotalsDelta::default()
+            });
+        d.claims += sign;
+        d.paid_poisha += sign * k.paid_poisha;
+        d.refunded_poisha += sign * k.refunded_poisha;
+        d.open_claims += sign * i64::from(claim_is_open(&k.stage));
+        if !same_claimant {
+            d.claimants.push((k.claimant_msisdn.clone(), sign));
+            d.claimants.sort();
+        }
+    };
+    if let Some(o) = old {
+        add(o, -1);
+    }
+    add(new, 1);
+    by_merchant
+        .into_values()
+        .filter(|d| {
+            d.claims != 0
+                || d.paid_poisha != 0
+                || d.refunded_poisha != 0
+                || d.open_claims != 0
+                || !d.claimants.is_empty()
+        })
+        .collect()
+}
+
+/// Add to a merchant's totals (creating the row). Parameters: merchant, claims, victims,
+/// paid, refunded, open.
+pub(crate) const TOTALS_ADD: &str = "INSERT INTO merchant_totals
+     (merchant_id, claims, victims, paid_poisha, refunded_poisha, open_claims)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT (merchant_id) DO UPDATE SET
+     claims = merchant_totals.claims + excluded.claims,
+     victims = merchant_totals.victims + excluded.victims,
+     paid_poisha = merchant_totals.paid_poisha + excluded.paid_poisha,
+     refunded_poisha = merchant_totals.refunded_poisha + excluded.refunded_poisha,
+     open_claims = merchant_totals.open_claims + excluded.open_claims";
+
+/// One more claim of a claimant against a merchant; returns the claimant's count now (1:
+/// one more victim). Parameters: merchant, msisdn.
+pub(crate) const VICTIM_JOINS: &str = "INSERT INTO merchant_victims (merchant_id, msisdn, claims)
+     VALUES (?1, ?2, 1)
+     ON CONFLICT (merchant_id, msisdn) DO UPDATE SET claims = merchant_victims.claims + 1
+     RETURNING claims";
+
+/// One claim of a claimant against a merchant fewer; returns the claimant's count now (0:
+/// one victim fewer; the row stays, at 0, for a later claim). One statement, so that the
+/// count read is the count written however many writers run. Parameters: merchant,
+/// msisdn.
+pub(crate) const VICTIM_LEAVES: &str = "UPDATE merchant_victims SET claims = claims - 1
+     WHERE merchant_id = ?1 AND msisdn = ?2 RETURNING claims";
+
+/// The error for a claimant the totals do not know, which only a bug (or a hand edit of
+/// the tables) can cause.
+pub(crate) fn victims_out_of_step(merchant_id: i64) -> StoreError {
+    StoreError::Backend(format!(
+        "merchant_victims of merchant {merchant_id} is out of step with its claims"
+    ))
+}
+
+/// The numbers of the merchant `id` (an SQL expression over `t`, its `merchant_totals`
+/// row, which may be missing) as of `?1`: the totals, then one index range each for the
+/// oldest open claim and the missed deadlines. The predicates are spelt as the partial
+/// indexes spell them, so that the planners may use those.
+fn summary_columns(id: &str) -> String {
+    format!(
+        "{id}, coalesce(t.claims, 0), coalesce(t.victims, 0), coalesce(t.paid_poisha, 0),
+         coalesce(t.refunded_poisha, 0), coalesce(t.open_claims, 0),
+         (SELECT min(created_at) FROM claims WHERE merchant_id = {id} AND is_open = TRUE),
+         (SELECT count(*) FROM claims WHERE merchant_id = {id}
+             AND is_open = TRUE AND delivery <> 'delivered' AND delivery_due < ?1),
+         (SELECT count(*) FROM claims WHERE merchant_id = {id}
+             AND is_open = TRUE AND delivery <> 'delivered' AND refunded_poisha < paid_poisha
+             AND refund_due < ?1)"
+    )
+}
+
+/// Every merchant with claims, by id. Parameter: now. Columns as [`summary_columns`].
+pub(crate) fn merchant_summaries_sql(dialect: Dialect) -> String {
+    for_dialect(
+        &format!(
+            "SELECT {} FROM merchant_totals t WHERE t.claims > 0 ORDER BY t.merchant_id",
+            summary_columns("t.merchant_id")
+        ),
+        dialect,
+    )
+}
+
+/// One merchant, with zeros when it has no claims; no row without the merchant.
+/// Parameters: now, merchant.
+pub(crate) fn merchant_summary_sql(dialect: Dialect) -> String {
+    for_dialect(
+        &format!(
+            "SELECT {} FROM merchants m LEFT JOIN merchant_totals t ON t.merchant_id = m.id
+             WHERE m.id = ?2",
+            summary_columns("m.id")
+        ),
+        dialect,
+    )
+}
+
+/// A summary from the columns of [`merchant_summaries_sql`]: id, claims, victims, paid,
+/// refunded and open (`totals`), the oldest open claim's creation, then the delivery and
+/// refund deadlines missed (`missed`).
+pub(crate) fn merchant_summary_from(
+    totals: [i64; 6],
+    oldest_open: Option<i64>,
+    missed: [i64; 2],
+) -> Result<crate::MerchantSummary> {
+    Ok(crate::MerchantSummary {
+        merchant_id: totals[0],
+        claims: totals[1],
+        victims: totals[2],
+        paid_poisha: totals[3],
+        refunded_poisha: totals[4],
+        open_claims: totals[5],
+        oldest_open: ts_opt(oldest_open)?,
+        delivery_missed: missed[0],
+        refund_missed: missed[1],
+    })
+}
+
+/// Claims per claimant's district: district, claims, distinct claimants, paid, refunded.
+/// (`CAST`: PostgreSQL's sum of BIGINT is NUMERIC.)
+pub(crate) const CLAIMS_BY_DISTRICT: &str = "SELECT district, count(*),
+     count(DISTINCT claimant_msisdn), CAST(sum(paid_poisha) AS BIGINT),
+     CAST(sum(refunded_poisha) AS BIGINT)
+     FROM claims GROUP BY district";
+
+/// Claims per month of the order date (`YYYY-MM`): month, claims, paid, refunded.
+pub(crate) const CLAIMS_BY_MONTH: &str = "SELECT substr(order_date, 1, 7), count(*),
+     CAST(sum(paid_poisha) AS BIGINT), CAST(sum(refunded_poisha) AS BIGINT)
+     FROM claims GROUP BY substr(order_date, 1, 7)";
+
+/// A page of claims, newest first: of one merchant and at one stage if asked, below
+/// `before`. Only the conditions given are in the query, so each walks its own index:
+/// `(merchant_id, case_id)`, `(merchant_id, stage, case_id)`, `(stage, case_id)`.
+pub(crate) fn claims_page_sql(
+    merchant_id: Option<i64>,
+    stage: Option<&str>,
+    before: Option<CaseId>,
+    limit: u32,
+    dialect: Dialect,
+) -> (String, Vec<Param>) {
+    let mut wh: Vec<String> = Vec::new();
+    let mut ps: Vec<Param> = Vec::new();
+    let mut bind = |p: Param, column: &str, op: &str, wh: &mut Vec<String>| {
+        ps.push(p);
+        wh.push(format!("{column} {op} {}", placeholder(dialect, ps.len())));
+    };
+    if let Some(m) = merchant_id {
+        bind(Param::I64(m), "merchant_id", "=", &mut wh);
+    }
+    if let Some(s) = stage {
+        bind(Param::Text(s.to_string()), "stage", "=", &mut wh);
+    }
+    if let Some(b) = before {
+        bind(Param::I64(b.0), "case_id", "<", &mut wh);
+    }
+    ps.push(Param::I64(i64::from(limit.clamp(1, 500))));
+    let where_sql = if wh.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", wh.join(" AND "))
+    };
+    (
+        format!(
+            "SELECT {CLAIM_COLUMNS} FROM claims {where_sql} ORDER BY case_id DESC LIMIT {}",
+            placeholder(dialect, ps.len())
+        ),
+        ps,
+    )
+}
+
+/// The keys of `asked` found in `taken`, in the order asked, once each.
+pub(crate) fn taken_in_order(asked: &[String], taken: Vec<String>) -> Vec<String> {
+    let mut taken: std::collections::HashSet<String> = taken.into_iter().collect();
+    asked
+        .iter()
+        .filter(|k| taken.remove(k.as_str()))
+        .cloned()
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------

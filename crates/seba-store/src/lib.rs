@@ -8,8 +8,8 @@
 //! Every write that changes a case goes through [`CaseStore::commit`]: the case row, its
 //! messages, its audit events, its outbox rows and the idempotency record land in one
 //! transaction or not at all. Records kept beside the cases that must be audited (ratings,
-//! help articles, canned responses, service points) ride along in the same transaction as [`SideWrite`]s
-//! through [`CaseStore::commit_with`].
+//! help articles, canned responses, service points, merchants and claims) ride along in the
+//! same transaction as [`SideWrite`]s through [`CaseStore::commit_with`].
 
 pub mod model;
 pub mod postgres;
@@ -405,6 +405,57 @@ pub trait UssdStore: Send + Sync {
     async fn ussd_stats(&self, from: Timestamp, to: Timestamp) -> Result<Vec<UssdStatRow>>;
 }
 
+/// The e-commerce complaint cell: merchants, the claims against them (each a case with a
+/// `claims` row beside it), refunds and import keys. Written through
+/// [`CaseStore::commit_with`] as [`SideWrite::Merchant`], [`SideWrite::Claim`],
+/// [`SideWrite::Refund`] and [`SideWrite::ImportRow`], with the case and its audit
+/// event. Claim writes keep per-merchant totals in the same transaction, so a merchant's
+/// numbers are one row and a few index ranges at any number of claims.
+#[async_trait]
+pub trait ClaimStore: Send + Sync {
+    /// A fresh merchant id, never handed out before; ids may skip.
+    async fn next_merchant_id(&self) -> Result<i64>;
+    /// Every merchant, by id.
+    async fn merchants(&self) -> Result<Vec<MerchantRecord>>;
+    async fn merchant(&self, id: i64) -> Result<Option<MerchantRecord>>;
+    async fn claim(&self, case: CaseId) -> Result<Option<ClaimRecord>>;
+    async fn claim_by_key(&self, dedup_key: &str) -> Result<Option<ClaimRecord>>;
+    /// A merchant's claims (at one stage, if given), newest first, keyset-paged by case
+    /// id: those below `before`, at most `limit` (1 to 500).
+    async fn claims_of_merchant(
+        &self,
+        merchant_id: i64,
+        stage: Option<&str>,
+        before: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<ClaimRecord>>;
+    /// Every claim (at one stage, if given), newest first, keyset-paged like
+    /// [`ClaimStore::claims_of_merchant`].
+    async fn claims(
+        &self,
+        stage: Option<&str>,
+        before: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<ClaimRecord>>;
+    /// The refunds recorded on a claim, by the day paid, then as recorded.
+    async fn refunds(&self, case: CaseId) -> Result<Vec<RefundRecord>>;
+    /// Which of these import keys are already taken, in the order given, once each.
+    async fn imported(&self, keys: &[String]) -> Result<Vec<String>>;
+    /// Every merchant with claims, by id, with the deadlines missed as of `now`.
+    async fn merchant_summaries(&self, now: Timestamp) -> Result<Vec<MerchantSummary>>;
+    /// One merchant's numbers (zeros if it has no claims); `None` if there is no such
+    /// merchant.
+    async fn merchant_summary(
+        &self,
+        merchant_id: i64,
+        now: Timestamp,
+    ) -> Result<Option<MerchantSummary>>;
+    /// Claims per claimant's district, by district.
+    async fn claims_by_district(&self) -> Result<Vec<DistrictSummary>>;
+    /// Claims per month of the order date, by month.
+    async fn claims_by_month(&self) -> Result<Vec<MonthSummary>>;
+}
+
 /// How long [`Maintenance::maintain`] keeps presence rows; far longer than anyone asks
 /// about, so pruning never races a live page.
 pub const PRESENCE_KEPT: jiff::SignedDuration = jiff::SignedDuration::from_secs(3600);
@@ -422,6 +473,7 @@ pub trait Store:
     + ReportStore
     + WalletStore
     + UssdStore
+    + ClaimStore
     + Maintenance
 {
 }
@@ -437,6 +489,7 @@ impl<T> Store for T where
         + ReportStore
         + WalletStore
         + UssdStore
+        + ClaimStore
         + Maintenance
 {
 }

@@ -54,4 +54,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_ussd_resume.sql"),
         postgres: include_str!("../migrations/postgres/0007_ussd_resume.sql"),
     },
+    Migration {
+        version: 8,
+        name: "claims",
+        sqlite: include_str!("../migrations/sqlite/0008_claims.sql"),
+        postgres: include_str!("../migrations/postgres/0008_claims.sql"),
+    },
 ];

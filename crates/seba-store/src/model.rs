@@ -449,6 +449,33 @@ pub enum SideWrite {
         guard: ResetGuardRecord,
         expected_version: Option<i64>,
     },
+    /// Insert a merchant (`expected_version: None`; its id, from
+    /// [`crate::ClaimStore::next_merchant_id`], taken is `Duplicate`), or replace it if
+    /// its stored version is still `expected_version` (else `Conflict`, or `NotFound`).
+    /// The caller sets `merchant.version` to 1 or `expected_version + 1`.
+    Merchant {
+        merchant: MerchantRecord,
+        expected_version: Option<i64>,
+    },
+    /// Insert a claim beside its case (`expected_version: None`; the case must exist, in
+    /// this commit or before; a taken case id or dedup key is `Duplicate`), or replace it
+    /// if its stored version is still `expected_version` (else `Conflict`, or
+    /// `NotFound`; a dedup key another claim holds is `Duplicate`). A merchant that does
+    /// not exist is `NotFound`. Either way the merchant's totals (claims, distinct
+    /// claimants, paid, refunded, open) change in the same transaction, on both merchants
+    /// when a replacement moves the claim. The caller sets `claim.version` as for
+    /// merchants.
+    Claim {
+        claim: ClaimRecord,
+        expected_version: Option<i64>,
+    },
+    /// Record a refund paid on a claim (its `id` is ignored: the store numbers refunds).
+    /// `NotFound` if there is no such claim. The claim's `refunded_poisha` and stage are
+    /// the caller's to change, with a [`SideWrite::Claim`] in the same commit.
+    Refund(RefundRecord),
+    /// Remember that an import's row `key` was filed as `case_id`; a taken key is
+    /// `Duplicate`, so a file imported twice files nothing twice.
+    ImportRow { key: String, case_id: CaseId },
 }
 
 /// How many earlier PIN hashes an account keeps, so a new PIN can be refused for being
@@ -854,4 +881,122 @@ impl CsatCounts {
             .sum();
         (total > 0).then(|| sum as f64 / total as f64)
     }
+}
+
+/// A merchant the e-commerce complaint cell takes claims against (a collapsed online
+/// shop). The store does not know `seba_claims`' types, so codes are strings here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerchantRecord {
+    /// From [`crate::ClaimStore::next_merchant_id`].
+    pub id: i64,
+    pub legal_bn: String,
+    pub legal_en: String,
+    pub trade_bn: String,
+    pub trade_en: String,
+    /// Other names it traded or is known under.
+    pub aliases: Vec<String>,
+    /// Web addresses and pages.
+    pub web: Vec<String>,
+    /// Trade licence or registration number.
+    pub licence: Option<String>,
+    /// Where the merchant is based (a district code), for "same city" deliveries.
+    pub district: Option<u16>,
+    /// `operating`, `suspended`, `under_investigation`, `in_liquidation` or
+    /// `pending_review`.
+    pub status: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: i64,
+}
+
+/// A claim: the record kept beside its case (`case_id`), which carries the lifecycle, the
+/// SLA and the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimRecord {
+    pub case_id: CaseId,
+    pub merchant_id: i64,
+    /// E.164.
+    pub claimant_msisdn: String,
+    pub claimant_name: Option<String>,
+    /// The claimant's district code.
+    pub district: u16,
+    /// Unique: the same claimant, merchant and order make one claim.
+    pub dedup_key: String,
+    pub order_id: String,
+    pub order_date: jiff::civil::Date,
+    pub product: String,
+    pub paid_poisha: i64,
+    /// How it was paid (`bkash`, `card`, `cash_on_delivery`, …).
+    pub method: String,
+    pub gateway: Option<String>,
+    /// `not_delivered`, `partly_delivered`, `wrong_item` or `delivered`.
+    pub delivery: String,
+    pub refunded_poisha: i64,
+    /// `submitted`, `verified`, `forwarded`, `merchant_responded`, `partly_refunded`,
+    /// `refunded`, `escalated` or `closed`; open unless `refunded` or `closed`.
+    pub stage: String,
+    /// How many times this claim was filed (a second filing adds to it).
+    pub filings: i32,
+    /// Computed by the application from the rules.
+    pub delivery_due: Timestamp,
+    pub refund_due: Timestamp,
+    pub sent_to_merchant_at: Option<Timestamp>,
+    pub merchant_answered_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: i64,
+}
+
+/// Money a merchant paid back on a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundRecord {
+    /// Assigned by the store; ignored on insert.
+    pub id: i64,
+    pub case_id: CaseId,
+    pub amount_poisha: i64,
+    pub paid_on: jiff::civil::Date,
+    pub channel: String,
+    pub reference: String,
+    pub recorded_by: String,
+    pub recorded_at: Timestamp,
+}
+
+/// One merchant's claims in numbers, for its page and the cell's overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerchantSummary {
+    pub merchant_id: i64,
+    pub claims: i64,
+    /// Distinct claimants.
+    pub victims: i64,
+    pub paid_poisha: i64,
+    pub refunded_poisha: i64,
+    /// Claims not `refunded` or `closed`.
+    pub open_claims: i64,
+    /// When the oldest open claim was created.
+    pub oldest_open: Option<Timestamp>,
+    /// Open claims not delivered whose delivery was due before now.
+    pub delivery_missed: i64,
+    /// Open claims not delivered and not refunded in full whose refund was due before now.
+    pub refund_missed: i64,
+}
+
+/// The claims of claimants in one district.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistrictSummary {
+    pub district: u16,
+    pub claims: i64,
+    /// Distinct claimants.
+    pub victims: i64,
+    pub paid_poisha: i64,
+    pub refunded_poisha: i64,
+}
+
+/// The claims over orders of one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthSummary {
+    /// `YYYY-MM` of the order date.
+    pub month: String,
+    pub claims: i64,
+    pub paid_poisha: i64,
+    pub refunded_poisha: i64,
 }

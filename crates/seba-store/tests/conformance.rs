@@ -11,6 +11,7 @@
 #[macro_use]
 mod common;
 mod beside_cases;
+mod claims;
 mod service_points;
 mod ussd;
 mod wallet;

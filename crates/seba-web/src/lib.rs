@@ -101,7 +101,23 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/wallet/pin/verify", post(api::wallet::verify))
         .route("/api/v1/wallets/{msisdn}", get(api::wallet::overview))
         .route("/api/v1/wallets/{msisdn}/unlock", post(api::wallet::unlock))
+        .route("/api/v1/public/claims", post(api::claims::file))
+        .route("/api/v1/claims", get(api::claims::list))
+        .route("/api/v1/claims/{number}", get(api::claims::get))
+        .route("/api/v1/claims/{number}/stage", post(api::claims::stage))
+        .route("/api/v1/claims/{number}/refunds", post(api::claims::refund))
+        .route(
+            "/api/v1/merchants",
+            get(api::claims::merchants).post(api::claims::add_merchant),
+        )
+        .route(
+            "/api/v1/merchants/{id}/summary",
+            get(api::claims::merchant_summary),
+        )
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES));
+    let claim_files = Router::new()
+        .route("/api/v1/claims/import", post(api::claims::import))
+        .layer(DefaultBodyLimit::max(32 * 1024 * 1024));
     let ussd = Router::new()
         .route("/ussd/{gateway}", post(api::ussd::step))
         .layer(DefaultBodyLimit::max(seba_ussd::gateway::MAX_BODY));
@@ -109,6 +125,7 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads)
         .merge(json)
         .merge(ussd)
+        .merge(claim_files)
         .route("/", get(pages::home))
         .route("/lang/{code}", get(pages::switch_lang))
         .route("/complaints/new", get(pages::complaints::new))

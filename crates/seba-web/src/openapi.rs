@@ -23,6 +23,9 @@ use crate::api;
         api::wallet::start, api::wallet::identity, api::wallet::resend, api::wallet::confirm,
         api::wallet::verify, api::wallet::overview, api::wallet::unlock,
         api::ussd::step,
+        api::claims::file, api::claims::list, api::claims::get, api::claims::stage,
+        api::claims::refund, api::claims::import, api::claims::merchants,
+        api::claims::add_merchant, api::claims::merchant_summary,
     ),
     modifiers(&Security),
     tags(
@@ -35,6 +38,7 @@ use crate::api;
         (name = "points", description = "Service points: care centres, agent points, desks"),
         (name = "locator", description = "The nearest service points, for customers (no login)"),
         (name = "wallet", description = "Wallet PINs: the self reset (no login), verification for trusted channels, lock state for staff"),
+        (name = "claims", description = "The e-commerce complaint cell: victims' claims against merchants, the workflow to a refund, the merchant registry"),
         (name = "ussd", description = "The USSD channel: where a telco's gateway posts each step of a *247# session (configured gateways only)"),
     )
 )]

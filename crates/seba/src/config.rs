@@ -42,6 +42,10 @@ pub struct Config {
     pub portal: PortalSettings,
     pub wallet: WalletConfig,
     pub ussd: UssdConfig,
+    /// The e-commerce complaint cell's deadlines (Digital Commerce Operation Guidelines
+    /// 2021): `delivery_same_city_days` 5, `delivery_elsewhere_days` 10, `refund_days` 10,
+    /// `response_hours` 72.
+    pub claims: seba_claims::rules::Deadlines,
 }
 
 /// What an operator may tune of the wallet PIN lockout and the self-service reset; the
@@ -293,6 +297,7 @@ impl Default for Config {
             portal: PortalSettings::default(),
             wallet: WalletConfig::default(),
             ussd: UssdConfig::default(),
+            claims: seba_claims::rules::Deadlines::default(),
         }
     }
 }
@@ -378,6 +383,8 @@ impl Config {
         config.app.ussd = config.ussd.apply(hotline)?;
         config.ussd.gate()?;
         config.ussd.simulator_numbers()?;
+        config.claims.validate().map_err(|e| anyhow::anyhow!(e))?;
+        config.app.claims.deadlines = config.claims;
         Ok(config)
     }
 

@@ -11,14 +11,16 @@ use seba_core::ids::{CaseId, MessageId, UserId};
 
 use super::PgStore;
 use crate::codec::{
-    self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, MessageRow,
-    POINT_COLUMNS, Param, RESET_GUARD_COLUMNS, RESET_SESSION_COLUMNS, USSD_SESSION_COLUMNS,
-    WALLET_ACCOUNT_COLUMNS, WALLET_TX_COLUMNS, micros, ts,
+    self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CLAIM_COLUMNS, CaseRow, Dialect,
+    MERCHANT_COLUMNS, MessageRow, POINT_COLUMNS, Param, REFUND_COLUMNS, RESET_GUARD_COLUMNS,
+    RESET_SESSION_COLUMNS, USSD_SESSION_COLUMNS, WALLET_ACCOUNT_COLUMNS, WALLET_TX_COLUMNS, micros,
+    ts,
 };
 use crate::model::*;
 use crate::{
-    AuditStore, CaseStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore, PointStore,
-    PresenceStore, ReportStore, Result, SettingsStore, StoreError, UssdStore, WalletStore,
+    AuditStore, CaseStore, ClaimStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore,
+    PointStore, PresenceStore, ReportStore, Result, SettingsStore, StoreError, UssdStore,
+    WalletStore,
 };
 
 type Tx<'a> = deadpool_postgres::Transaction<'a>;
@@ -585,8 +587,273 @@ async fn apply_side(tx: &Tx<'_>, write: SideWrite) -> Result<()> {
             ];
             write_versioned(tx, &codec::RESET_GUARDS, &values, expected_version, &day).await?;
         }
+        SideWrite::Merchant {
+            merchant: m,
+            expected_version,
+        } => {
+            let aliases = codec::tags_json(&m.aliases)?;
+            let web = codec::tags_json(&m.web)?;
+            let district = m.district.map(i32::from);
+            let created_at = micros(m.created_at);
+            let updated_at = micros(m.updated_at);
+            let values: [&(dyn ToSql + Sync); 13] = [
+                &m.id,
+                &m.legal_bn,
+                &m.legal_en,
+                &m.trade_bn,
+                &m.trade_en,
+                &aliases,
+                &web,
+                &m.licence,
+                &district,
+                &m.status,
+                &created_at,
+                &updated_at,
+                &m.version,
+            ];
+            let key = m.id.to_string();
+            write_versioned(tx, &codec::MERCHANTS, &values, expected_version, &key).await?;
+        }
+        SideWrite::Claim {
+            claim: k,
+            expected_version,
+        } => write_claim(tx, k, expected_version).await?,
+        SideWrite::Refund(f) => {
+            // Claims are never deleted, so the claim found here is there at commit.
+            let found: bool = tx
+                .query_one(
+                    "SELECT EXISTS(SELECT 1 FROM claims WHERE case_id = $1)",
+                    &[&f.case_id.0],
+                )
+                .await?
+                .get(0);
+            if !found {
+                return Err(StoreError::NotFound);
+            }
+            let stmt = tx
+                .prepare_cached(
+                    "INSERT INTO claim_refunds
+                     (case_id, amount_poisha, paid_on, channel, reference, recorded_by, recorded_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .await?;
+            tx.execute(
+                &stmt,
+                &[
+                    &f.case_id.0,
+                    &f.amount_poisha,
+                    &f.paid_on.to_string(),
+                    &f.channel,
+                    &f.reference,
+                    &f.recorded_by,
+                    &micros(f.recorded_at),
+                ],
+            )
+            .await?;
+        }
+        SideWrite::ImportRow { key, case_id } => {
+            let n = tx
+                .execute(
+                    "INSERT INTO claim_imports (key, case_id, imported_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (key) DO NOTHING",
+                    &[&key, &case_id.0, &micros(Timestamp::now())],
+                )
+                .await?;
+            if n == 0 {
+                return Err(StoreError::Duplicate(format!("claim import {key}")));
+            }
+        }
     }
     Ok(())
+}
+
+/// Insert or replace a claim (see [`SideWrite::Claim`]) and move its merchants' totals.
+async fn write_claim(tx: &Tx<'_>, k: ClaimRecord, expected_version: Option<i64>) -> Result<()> {
+    // The row replaced, locked until commit: a concurrent replacement waits, then finds
+    // the version moved on.
+    let old = match expected_version {
+        None => None,
+        Some(expected) => {
+            let old = tx
+                .query_opt(
+                    &format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE case_id = $1 FOR UPDATE"),
+                    &[&k.case_id.0],
+                )
+                .await?
+                .map(|r| claim(&r))
+                .transpose()?;
+            match old {
+                None => return Err(StoreError::NotFound),
+                Some(o) if o.version != expected => {
+                    return Err(StoreError::Conflict { current: o.version });
+                }
+                Some(o) => Some(o),
+            }
+        }
+    };
+    if old.as_ref().is_none_or(|o| o.merchant_id != k.merchant_id) {
+        // Merchants are never deleted, so the merchant found here is there at commit.
+        let found: bool = tx
+            .query_one(
+                "SELECT EXISTS(SELECT 1 FROM merchants WHERE id = $1)",
+                &[&k.merchant_id],
+            )
+            .await?
+            .get(0);
+        if !found {
+            return Err(StoreError::NotFound);
+        }
+    }
+    let district = i32::from(k.district);
+    let order_date = k.order_date.to_string();
+    let delivery_due = micros(k.delivery_due);
+    let refund_due = micros(k.refund_due);
+    let sent = k.sent_to_merchant_at.map(micros);
+    let answered = k.merchant_answered_at.map(micros);
+    let created_at = micros(k.created_at);
+    let updated_at = micros(k.updated_at);
+    let values: [&(dyn ToSql + Sync); 23] = [
+        &k.case_id.0,
+        &k.merchant_id,
+        &k.claimant_msisdn,
+        &k.claimant_name,
+        &district,
+        &k.dedup_key,
+        &k.order_id,
+        &order_date,
+        &k.product,
+        &k.paid_poisha,
+        &k.method,
+        &k.gateway,
+        &k.delivery,
+        &k.refunded_poisha,
+        &k.stage,
+        &k.filings,
+        &delivery_due,
+        &refund_due,
+        &sent,
+        &answered,
+        &created_at,
+        &updated_at,
+        &k.version,
+    ];
+    let key = k.case_id.to_string();
+    write_versioned(tx, &codec::CLAIMS, &values, expected_version, &key).await?;
+    // Row locks on merchant_victims and merchant_totals keep concurrent writers' counts
+    // exact; the deltas come in merchant order, so two writers lock in the same order.
+    for d in codec::totals_deltas(old.as_ref(), &k) {
+        let mut victims: i64 = 0;
+        for (msisdn, sign) in &d.claimants {
+            if *sign > 0 {
+                let joins = tx
+                    .prepare_cached(&codec::for_dialect(codec::VICTIM_JOINS, Dialect::Postgres))
+                    .await?;
+                let n: i64 = tx
+                    .query_one(&joins, &[&d.merchant_id, msisdn])
+                    .await?
+                    .get(0);
+                if n == 1 {
+                    victims += 1;
+                }
+                continue;
+            }
+            let leaves = tx
+                .prepare_cached(&codec::for_dialect(codec::VICTIM_LEAVES, Dialect::Postgres))
+                .await?;
+            match tx.query_opt(&leaves, &[&d.merchant_id, msisdn]).await? {
+                Some(r) if r.get::<_, i64>(0) == 0 => victims -= 1,
+                Some(_) => {}
+                None => return Err(codec::victims_out_of_step(d.merchant_id)),
+            }
+        }
+        let add = tx
+            .prepare_cached(&codec::for_dialect(codec::TOTALS_ADD, Dialect::Postgres))
+            .await?;
+        tx.execute(
+            &add,
+            &[
+                &d.merchant_id,
+                &d.claims,
+                &victims,
+                &d.paid_poisha,
+                &d.refunded_poisha,
+                &d.open_claims,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn merchant(r: &Row) -> Result<MerchantRecord> {
+    Ok(MerchantRecord {
+        id: r.get(0),
+        legal_bn: r.get(1),
+        legal_en: r.get(2),
+        trade_bn: r.get(3),
+        trade_en: r.get(4),
+        aliases: codec::tags_from(r.get(5))?,
+        web: codec::tags_from(r.get(6))?,
+        licence: r.get(7),
+        district: r
+            .get::<_, Option<i32>>(8)
+            .map(|d| codec::district(i64::from(d)))
+            .transpose()?,
+        status: r.get(9),
+        created_at: ts(r.get(10))?,
+        updated_at: ts(r.get(11))?,
+        version: r.get(12),
+    })
+}
+
+fn claim(r: &Row) -> Result<ClaimRecord> {
+    Ok(ClaimRecord {
+        case_id: CaseId(r.get(0)),
+        merchant_id: r.get(1),
+        claimant_msisdn: r.get(2),
+        claimant_name: r.get(3),
+        district: codec::district(i64::from(r.get::<_, i32>(4)))?,
+        dedup_key: r.get(5),
+        order_id: r.get(6),
+        order_date: codec::date_req("order date", r.get(7))?,
+        product: r.get(8),
+        paid_poisha: r.get(9),
+        method: r.get(10),
+        gateway: r.get(11),
+        delivery: r.get(12),
+        refunded_poisha: r.get(13),
+        stage: r.get(14),
+        filings: r.get(15),
+        delivery_due: ts(r.get(16))?,
+        refund_due: ts(r.get(17))?,
+        sent_to_merchant_at: codec::ts_opt(r.get(18))?,
+        merchant_answered_at: codec::ts_opt(r.get(19))?,
+        created_at: ts(r.get(20))?,
+        updated_at: ts(r.get(21))?,
+        version: r.get(22),
+    })
+}
+
+fn refund(r: &Row) -> Result<RefundRecord> {
+    Ok(RefundRecord {
+        id: r.get(0),
+        case_id: CaseId(r.get(1)),
+        amount_poisha: r.get(2),
+        paid_on: codec::date_req("refund date", r.get(3))?,
+        channel: r.get(4),
+        reference: r.get(5),
+        recorded_by: r.get(6),
+        recorded_at: ts(r.get(7))?,
+    })
+}
+
+/// A row of [`codec::merchant_summaries_sql`].
+fn merchant_summary(r: &Row) -> Result<MerchantSummary> {
+    codec::merchant_summary_from(
+        [r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)],
+        r.get(6),
+        [r.get(7), r.get(8)],
+    )
 }
 
 async fn apply_commit(tx: &Tx<'_>, commit: Commit, side: Vec<SideWrite>) -> Result<Committed> {
@@ -1706,7 +1973,8 @@ impl Maintenance for PgStore {
             .query(
                 "SELECT relname FROM pg_stat_user_tables
                  WHERE schemaname = current_schema()
-                   AND relname IN ('cases', 'messages', 'audit_events', 'outbox', 'deliveries')
+                   AND relname IN ('cases', 'messages', 'audit_events', 'outbox', 'deliveries',
+                                   'claims')
                    AND n_mod_since_analyze > 500 + n_live_tup / 10",
                 &[],
             )
@@ -2348,5 +2616,205 @@ impl UssdStore for PgStore {
                 sessions: r.get(3),
             })
             .collect())
+    }
+}
+
+impl PgStore {
+    /// A page of claims (see [`codec::claims_page_sql`]).
+    async fn claims_page(
+        &self,
+        merchant_id: Option<i64>,
+        stage: Option<&str>,
+        before: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<ClaimRecord>> {
+        let (sql, ps) =
+            codec::claims_page_sql(merchant_id, stage, before, limit, Dialect::Postgres);
+        let ps = boxed(ps);
+        let refs: Vec<&(dyn ToSql + Sync)> = ps
+            .iter()
+            .map(|b| b.as_ref() as &(dyn ToSql + Sync))
+            .collect();
+        let client = self.pool.get().await?;
+        let stmt = client.prepare_cached(&sql).await?;
+        client
+            .query(&stmt, &refs)
+            .await?
+            .iter()
+            .map(claim)
+            .collect()
+    }
+}
+
+#[async_trait]
+impl ClaimStore for PgStore {
+    async fn next_merchant_id(&self) -> Result<i64> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_one("SELECT nextval('merchant_ids')", &[])
+            .await?;
+        Ok(row.get(0))
+    }
+
+    async fn merchants(&self) -> Result<Vec<MerchantRecord>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &format!("SELECT {MERCHANT_COLUMNS} FROM merchants ORDER BY id"),
+                &[],
+            )
+            .await?;
+        rows.iter().map(merchant).collect()
+    }
+
+    async fn merchant(&self, id: i64) -> Result<Option<MerchantRecord>> {
+        let client = self.pool.get().await?;
+        client
+            .query_opt(
+                &format!("SELECT {MERCHANT_COLUMNS} FROM merchants WHERE id = $1"),
+                &[&id],
+            )
+            .await?
+            .map(|r| merchant(&r))
+            .transpose()
+    }
+
+    async fn claim(&self, case: CaseId) -> Result<Option<ClaimRecord>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {CLAIM_COLUMNS} FROM claims WHERE case_id = $1"
+            ))
+            .await?;
+        client
+            .query_opt(&stmt, &[&case.0])
+            .await?
+            .map(|r| claim(&r))
+            .transpose()
+    }
+
+    async fn claim_by_key(&self, dedup_key: &str) -> Result<Option<ClaimRecord>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {CLAIM_COLUMNS} FROM claims WHERE dedup_key = $1"
+            ))
+            .await?;
+        client
+            .query_opt(&stmt, &[&dedup_key])
+            .await?
+            .map(|r| claim(&r))
+            .transpose()
+    }
+
+    async fn claims_of_merchant(
+        &self,
+        merchant_id: i64,
+        stage: Option<&str>,
+        before: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<ClaimRecord>> {
+        self.claims_page(Some(merchant_id), stage, before, limit)
+            .await
+    }
+
+    async fn claims(
+        &self,
+        stage: Option<&str>,
+        before: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<ClaimRecord>> {
+        self.claims_page(None, stage, before, limit).await
+    }
+
+    async fn refunds(&self, case: CaseId) -> Result<Vec<RefundRecord>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {REFUND_COLUMNS} FROM claim_refunds WHERE case_id = $1
+                     ORDER BY paid_on, id"
+                ),
+                &[&case.0],
+            )
+            .await?;
+        rows.iter().map(refund).collect()
+    }
+
+    async fn imported(&self, keys: &[String]) -> Result<Vec<String>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT key FROM claim_imports WHERE key = ANY($1)",
+                &[&keys],
+            )
+            .await?;
+        Ok(codec::taken_in_order(
+            keys,
+            rows.iter().map(|r| r.get(0)).collect(),
+        ))
+    }
+
+    async fn merchant_summaries(&self, now: Timestamp) -> Result<Vec<MerchantSummary>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(&codec::merchant_summaries_sql(Dialect::Postgres))
+            .await?;
+        let rows = client.query(&stmt, &[&micros(now)]).await?;
+        rows.iter().map(merchant_summary).collect()
+    }
+
+    async fn merchant_summary(
+        &self,
+        merchant_id: i64,
+        now: Timestamp,
+    ) -> Result<Option<MerchantSummary>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(&codec::merchant_summary_sql(Dialect::Postgres))
+            .await?;
+        client
+            .query_opt(&stmt, &[&micros(now), &merchant_id])
+            .await?
+            .map(|r| merchant_summary(&r))
+            .transpose()
+    }
+
+    async fn claims_by_district(&self) -> Result<Vec<DistrictSummary>> {
+        let client = self.pool.get().await?;
+        let rows = client.query(codec::CLAIMS_BY_DISTRICT, &[]).await?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                Ok(DistrictSummary {
+                    district: codec::district(i64::from(r.get::<_, i32>(0)))?,
+                    claims: r.get(1),
+                    victims: r.get(2),
+                    paid_poisha: r.get(3),
+                    refunded_poisha: r.get(4),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.sort_by_key(|d| d.district);
+        Ok(out)
+    }
+
+    async fn claims_by_month(&self) -> Result<Vec<MonthSummary>> {
+        let client = self.pool.get().await?;
+        let rows = client.query(codec::CLAIMS_BY_MONTH, &[]).await?;
+        let mut out: Vec<MonthSummary> = rows
+            .iter()
+            .map(|r| MonthSummary {
+                month: r.get(0),
+                claims: r.get(1),
+                paid_poisha: r.get(2),
+                refunded_poisha: r.get(3),
+            })
+            .collect();
+        out.sort_by(|a, b| a.month.cmp(&b.month));
+        Ok(out)
     }
 }

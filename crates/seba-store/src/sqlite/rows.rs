@@ -282,6 +282,86 @@ pub(super) fn ussd_session(r: &Row<'_>) -> rusqlite::Result<Result<UssdSessionRe
     })())
 }
 
+pub(super) fn merchant(r: &Row<'_>) -> rusqlite::Result<Result<MerchantRecord>> {
+    let aliases: String = r.get(5)?;
+    let web: String = r.get(6)?;
+    let district: Option<i64> = r.get(8)?;
+    let created: i64 = r.get(10)?;
+    let updated: i64 = r.get(11)?;
+    Ok((|| {
+        Ok(MerchantRecord {
+            id: r.get(0)?,
+            legal_bn: r.get(1)?,
+            legal_en: r.get(2)?,
+            trade_bn: r.get(3)?,
+            trade_en: r.get(4)?,
+            aliases: codec::tags_from(&aliases)?,
+            web: codec::tags_from(&web)?,
+            licence: r.get(7)?,
+            district: district.map(codec::district).transpose()?,
+            status: r.get(9)?,
+            created_at: codec::ts(created)?,
+            updated_at: codec::ts(updated)?,
+            version: r.get(12)?,
+        })
+    })())
+}
+
+pub(super) fn claim(r: &Row<'_>) -> rusqlite::Result<Result<ClaimRecord>> {
+    let district: i64 = r.get(4)?;
+    let order_date: String = r.get(7)?;
+    let delivery_due: i64 = r.get(16)?;
+    let refund_due: i64 = r.get(17)?;
+    let sent: Option<i64> = r.get(18)?;
+    let answered: Option<i64> = r.get(19)?;
+    let created: i64 = r.get(20)?;
+    let updated: i64 = r.get(21)?;
+    Ok((|| {
+        Ok(ClaimRecord {
+            case_id: seba_core::ids::CaseId(r.get(0)?),
+            merchant_id: r.get(1)?,
+            claimant_msisdn: r.get(2)?,
+            claimant_name: r.get(3)?,
+            district: codec::district(district)?,
+            dedup_key: r.get(5)?,
+            order_id: r.get(6)?,
+            order_date: codec::date_req("order date", &order_date)?,
+            product: r.get(8)?,
+            paid_poisha: r.get(9)?,
+            method: r.get(10)?,
+            gateway: r.get(11)?,
+            delivery: r.get(12)?,
+            refunded_poisha: r.get(13)?,
+            stage: r.get(14)?,
+            filings: r.get(15)?,
+            delivery_due: codec::ts(delivery_due)?,
+            refund_due: codec::ts(refund_due)?,
+            sent_to_merchant_at: codec::ts_opt(sent)?,
+            merchant_answered_at: codec::ts_opt(answered)?,
+            created_at: codec::ts(created)?,
+            updated_at: codec::ts(updated)?,
+            version: r.get(22)?,
+        })
+    })())
+}
+
+pub(super) fn refund(r: &Row<'_>) -> rusqlite::Result<Result<RefundRecord>> {
+    let paid_on: String = r.get(3)?;
+    let recorded: i64 = r.get(7)?;
+    Ok((|| {
+        Ok(RefundRecord {
+            id: r.get(0)?,
+            case_id: seba_core::ids::CaseId(r.get(1)?),
+            amount_poisha: r.get(2)?,
+            paid_on: codec::date_req("refund date", &paid_on)?,
+            channel: r.get(4)?,
+            reference: r.get(5)?,
+            recorded_by: r.get(6)?,
+            recorded_at: codec::ts(recorded)?,
+        })
+    })())
+}
+
 pub(super) fn params(ps: Vec<Param>) -> Vec<Value> {
     ps.into_iter()
         .map(|p| match p {

@@ -11,14 +11,15 @@ use seba_core::ids::{CaseId, MessageId, UserId};
 use super::SqliteStore;
 use super::rows::{self, CHALLENGE_COLUMNS, DELIVERY_COLUMNS, USER_COLUMNS};
 use crate::codec::{
-    self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CaseRow, Dialect, POINT_COLUMNS,
-    RESET_GUARD_COLUMNS, RESET_SESSION_COLUMNS, USSD_SESSION_COLUMNS, WALLET_ACCOUNT_COLUMNS,
-    WALLET_TX_COLUMNS, micros, ts,
+    self, ARTICLE_COLUMNS, CANNED_COLUMNS, CASE_COLUMNS, CLAIM_COLUMNS, CaseRow, Dialect,
+    MERCHANT_COLUMNS, POINT_COLUMNS, REFUND_COLUMNS, RESET_GUARD_COLUMNS, RESET_SESSION_COLUMNS,
+    USSD_SESSION_COLUMNS, WALLET_ACCOUNT_COLUMNS, WALLET_TX_COLUMNS, micros, ts,
 };
 use crate::model::*;
 use crate::{
-    AuditStore, CaseStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore, PointStore,
-    PresenceStore, ReportStore, Result, SettingsStore, StoreError, UssdStore, WalletStore,
+    AuditStore, CaseStore, ClaimStore, DirectoryStore, KnowledgeStore, Maintenance, OutboxStore,
+    PointStore, PresenceStore, ReportStore, Result, SettingsStore, StoreError, UssdStore,
+    WalletStore,
 };
 
 fn insert_case(c: &Connection, case: &Case) -> Result<()> {
@@ -332,6 +333,157 @@ fn apply_side(c: &Connection, write: SideWrite) -> Result<()> {
             let key = g.day.to_string();
             write_versioned(c, &codec::RESET_GUARDS, values, expected_version, &key)?;
         }
+        SideWrite::Merchant {
+            merchant: m,
+            expected_version,
+        } => {
+            let values = params![
+                m.id,
+                m.legal_bn,
+                m.legal_en,
+                m.trade_bn,
+                m.trade_en,
+                codec::tags_json(&m.aliases)?,
+                codec::tags_json(&m.web)?,
+                m.licence,
+                m.district,
+                m.status,
+                micros(m.created_at),
+                micros(m.updated_at),
+                m.version,
+            ];
+            let key = m.id.to_string();
+            write_versioned(c, &codec::MERCHANTS, values, expected_version, &key)?;
+        }
+        SideWrite::Claim {
+            claim: k,
+            expected_version,
+        } => write_claim(c, k, expected_version)?,
+        SideWrite::Refund(f) => {
+            let found: bool = c
+                .prepare_cached("SELECT EXISTS(SELECT 1 FROM claims WHERE case_id = ?1)")?
+                .query_row([f.case_id.0], |r| r.get(0))?;
+            if !found {
+                return Err(StoreError::NotFound);
+            }
+            c.prepare_cached(
+                "INSERT INTO claim_refunds
+                 (case_id, amount_poisha, paid_on, channel, reference, recorded_by, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                f.case_id.0,
+                f.amount_poisha,
+                f.paid_on.to_string(),
+                f.channel,
+                f.reference,
+                f.recorded_by,
+                micros(f.recorded_at),
+            ])?;
+        }
+        SideWrite::ImportRow { key, case_id } => {
+            let n = c
+                .prepare_cached(
+                    "INSERT INTO claim_imports (key, case_id, imported_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (key) DO NOTHING",
+                )?
+                .execute(params![key, case_id.0, micros(Timestamp::now())])?;
+            if n == 0 {
+                return Err(StoreError::Duplicate(format!("claim import {key}")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Insert or replace a claim (see [`SideWrite::Claim`]) and move its merchants' totals.
+fn write_claim(c: &Connection, k: ClaimRecord, expected_version: Option<i64>) -> Result<()> {
+    // The row replaced, read in the writer's transaction: nothing runs in between.
+    let old = match expected_version {
+        None => None,
+        Some(expected) => {
+            let old = c
+                .prepare_cached(&format!(
+                    "SELECT {CLAIM_COLUMNS} FROM claims WHERE case_id = ?1"
+                ))?
+                .query_row([k.case_id.0], rows::claim)
+                .optional()?
+                .transpose()?;
+            match old {
+                None => return Err(StoreError::NotFound),
+                Some(o) if o.version != expected => {
+                    return Err(StoreError::Conflict { current: o.version });
+                }
+                Some(o) => Some(o),
+            }
+        }
+    };
+    if old.as_ref().is_none_or(|o| o.merchant_id != k.merchant_id) {
+        let found: bool = c
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM merchants WHERE id = ?1)")?
+            .query_row([k.merchant_id], |r| r.get(0))?;
+        if !found {
+            return Err(StoreError::NotFound);
+        }
+    }
+    let values = params![
+        k.case_id.0,
+        k.merchant_id,
+        k.claimant_msisdn,
+        k.claimant_name,
+        k.district,
+        k.dedup_key,
+        k.order_id,
+        k.order_date.to_string(),
+        k.product,
+        k.paid_poisha,
+        k.method,
+        k.gateway,
+        k.delivery,
+        k.refunded_poisha,
+        k.stage,
+        k.filings,
+        micros(k.delivery_due),
+        micros(k.refund_due),
+        k.sent_to_merchant_at.map(micros),
+        k.merchant_answered_at.map(micros),
+        micros(k.created_at),
+        micros(k.updated_at),
+        k.version,
+    ];
+    let key = k.case_id.to_string();
+    write_versioned(c, &codec::CLAIMS, values, expected_version, &key)?;
+    for d in codec::totals_deltas(old.as_ref(), &k) {
+        let mut victims = 0;
+        for (msisdn, sign) in &d.claimants {
+            let ps = params![d.merchant_id, msisdn];
+            if *sign > 0 {
+                let n: i64 = c
+                    .prepare_cached(codec::VICTIM_JOINS)?
+                    .query_row(ps, |r| r.get(0))?;
+                if n == 1 {
+                    victims += 1;
+                }
+            } else {
+                let n: Option<i64> = c
+                    .prepare_cached(codec::VICTIM_LEAVES)?
+                    .query_row(ps, |r| r.get(0))
+                    .optional()?;
+                match n {
+                    Some(0) => victims -= 1,
+                    Some(_) => {}
+                    None => return Err(codec::victims_out_of_step(d.merchant_id)),
+                }
+            }
+        }
+        c.prepare_cached(codec::TOTALS_ADD)?.execute(params![
+            d.merchant_id,
+            d.claims,
+            victims,
+            d.paid_poisha,
+            d.refunded_poisha,
+            d.open_claims,
+        ])?;
     }
     Ok(())
 }
@@ -1960,4 +2112,214 @@ impl UssdStore for SqliteStore {
         })
         .await
     }
+}
+
+#[async_trait]
+impl ClaimStore for SqliteStore {
+    async fn next_merchant_id(&self) -> Result<i64> {
+        // Merchants are few and added by hand or by review: one counter write per id.
+        self.write(|c| {
+            Ok(c.query_row(
+                "UPDATE counters SET value = value + 1 WHERE name = 'merchant_id' RETURNING value",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+    }
+
+    async fn merchants(&self) -> Result<Vec<MerchantRecord>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {MERCHANT_COLUMNS} FROM merchants ORDER BY id"
+            ))?;
+            let rows = stmt.query_map([], rows::merchant)?;
+            collect(rows)
+        })
+        .await
+    }
+
+    async fn merchant(&self, id: i64) -> Result<Option<MerchantRecord>> {
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {MERCHANT_COLUMNS} FROM merchants WHERE id = ?1"
+            ))?
+            .query_row([id], rows::merchant)
+            .optional()?
+            .transpose()
+        })
+        .await
+    }
+
+    async fn claim(&self, case: CaseId) -> Result<Option<ClaimRecord>> {
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {CLAIM_COLUMNS} FROM claims WHERE case_id = ?1"
+            ))?
+            .query_row([case.0], rows::claim)
+            .optional()?
+            .transpose()
+        })
+        .await
+    }
+
+    async fn claim_by_key(&self, dedup_key: &str) -> Result<Option<ClaimRecord>> {
+        let key = dedup_key.to_string();
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {CLAIM_COLUMNS} FROM claims WHERE dedup_key = ?1"
+            ))?
+            .query_row([key], rows::claim)
+            .optional()?
+            .transpose()
+        })
+        .await
+    }
+
+    async fn claims_of_merchant(
+        &self,
+        merchant_id: i64,
+        stage: Option<&str>,
+        before: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<ClaimRecord>> {
+        let (sql, ps) =
+            codec::claims_page_sql(Some(merchant_id), stage, before, limit, Dialect::Sqlite);
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(rows::params(ps)), rows::claim)?;
+            collect(rows)
+        })
+        .await
+    }
+
+    async fn claims(
+        &self,
+        stage: Option<&str>,
+        before: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<ClaimRecord>> {
+        let (sql, ps) = codec::claims_page_sql(None, stage, before, limit, Dialect::Sqlite);
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(rows::params(ps)), rows::claim)?;
+            collect(rows)
+        })
+        .await
+    }
+
+    async fn refunds(&self, case: CaseId) -> Result<Vec<RefundRecord>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {REFUND_COLUMNS} FROM claim_refunds WHERE case_id = ?1
+                 ORDER BY paid_on, id"
+            ))?;
+            let rows = stmt.query_map([case.0], rows::refund)?;
+            collect(rows)
+        })
+        .await
+    }
+
+    async fn imported(&self, keys: &[String]) -> Result<Vec<String>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let asked = keys.to_vec();
+        self.read(move |c| {
+            let mut taken = Vec::new();
+            // A few hundred keys a statement keeps well inside SQLite's parameter limit.
+            for chunk in asked.chunks(500) {
+                let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+                let mut stmt = c.prepare(&format!(
+                    "SELECT key FROM claim_imports WHERE key IN ({})",
+                    marks.join(", ")
+                ))?;
+                let rows = stmt.query_map(rusqlite::params_from_iter(chunk), |r| r.get(0))?;
+                taken.extend(rows.collect::<rusqlite::Result<Vec<String>>>()?);
+            }
+            Ok(codec::taken_in_order(&asked, taken))
+        })
+        .await
+    }
+
+    async fn merchant_summaries(&self, now: Timestamp) -> Result<Vec<MerchantSummary>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&codec::merchant_summaries_sql(Dialect::Sqlite))?;
+            let rows = stmt.query_map([micros(now)], merchant_summary)?;
+            collect(rows)
+        })
+        .await
+    }
+
+    async fn merchant_summary(
+        &self,
+        merchant_id: i64,
+        now: Timestamp,
+    ) -> Result<Option<MerchantSummary>> {
+        self.read(move |c| {
+            c.prepare_cached(&codec::merchant_summary_sql(Dialect::Sqlite))?
+                .query_row([micros(now), merchant_id], merchant_summary)
+                .optional()?
+                .transpose()
+        })
+        .await
+    }
+
+    async fn claims_by_district(&self) -> Result<Vec<DistrictSummary>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(codec::CLAIMS_BY_DISTRICT)?;
+            let rows = stmt.query_map([], |r| {
+                let district: i64 = r.get(0)?;
+                Ok((district, [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]))
+            })?;
+            let mut out = rows
+                .map(|row| {
+                    let (district, [claims, victims, paid_poisha, refunded_poisha]) = row?;
+                    Ok(DistrictSummary {
+                        district: codec::district(district)?,
+                        claims,
+                        victims,
+                        paid_poisha,
+                        refunded_poisha,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            out.sort_by_key(|d| d.district);
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn claims_by_month(&self) -> Result<Vec<MonthSummary>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(codec::CLAIMS_BY_MONTH)?;
+            let rows = stmt.query_map([], |r| {
+                Ok(MonthSummary {
+                    month: r.get(0)?,
+                    claims: r.get(1)?,
+                    paid_poisha: r.get(2)?,
+                    refunded_poisha: r.get(3)?,
+                })
+            })?;
+            let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            out.sort_by(|a, b| a.month.cmp(&b.month));
+            Ok(out)
+        })
+        .await
+    }
+}
+
+/// A row of [`codec::merchant_summaries_sql`].
+fn merchant_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<MerchantSummary>> {
+    let counts = [
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ];
+    let oldest: Option<i64> = r.get(6)?;
+    let missed = [r.get(7)?, r.get(8)?];
+    Ok(codec::merchant_summary_from(counts, oldest, missed))
 }

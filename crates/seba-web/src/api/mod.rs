@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod cases;
+pub mod claims;
 pub mod nearest;
 pub mod ops;
 pub mod points;

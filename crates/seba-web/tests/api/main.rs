@@ -19,6 +19,7 @@ mod auth;
 mod browser;
 mod cases;
 mod centres_pages;
+mod claims;
 mod concurrency;
 mod customer;
 mod desk;

@@ -1,0 +1,240 @@
+//! The e-commerce complaint cell over HTTP, on both engines: a victim files a claim (the
+//! same order again is added to it, not counted twice; a bad claim names every field and
+//! stores nothing); the cell reads it with its missed deadlines, walks it to a refund and
+//! closes it; a CSV import reports bad rows by line and adds nothing the second time; the
+//! merchant registry grows only through supervisors; and the merchant's totals add up.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::{Answer, TestApp};
+
+both_engines! {
+    a_claim_from_filing_to_refund =>
+        sqlite_claims_a_claim_from_filing_to_refund, postgres_claims_a_claim_from_filing_to_refund;
+    import_reports_bad_rows_and_is_idempotent =>
+        sqlite_claims_import_reports_bad_rows_and_is_idempotent,
+        postgres_claims_import_reports_bad_rows_and_is_idempotent;
+}
+
+sqlite_only! {
+    bad_claims_name_every_field => sqlite_claims_bad_claims_name_every_field;
+    only_supervisors_add_merchants => sqlite_claims_only_supervisors_add_merchants;
+}
+
+fn claim(mobile: &str, merchant: &str, order: &str, paid: &str) -> Value {
+    json!({
+        "claimant_mobile": mobile,
+        "claimant_name": "রহিম উদ্দিন",
+        "district": "ঢাকা",
+        "merchant": merchant,
+        "order_id": order,
+        "order_date": "15/07/2021",
+        "product": "মোটরসাইকেল",
+        "amount_paid": paid,
+        "payment_method": "bKash",
+    })
+}
+
+async fn file(t: &TestApp, body: &Value) -> Answer {
+    TestApp::send(t.anon(Method::POST, "/api/v1/public/claims").json(body)).await
+}
+
+async fn add_evaly(t: &TestApp) -> i64 {
+    let a = t
+        .post(
+            &t.supervisor,
+            "/api/v1/merchants",
+            &json!({"trade_en": "Evaly", "trade_bn": "ইভ্যালি", "legal_en": "Evaly.com.bd Ltd",
+                    "web": ["evaly.com.bd"], "district": "Dhaka", "status": "in_liquidation"}),
+        )
+        .await;
+    a.expect(201)["id"].as_i64().unwrap()
+}
+
+async fn a_claim_from_filing_to_refund(t: TestApp) {
+    let evaly = add_evaly(&t).await;
+    let first = file(&t, &claim("01712345678", "Evaly", "EV-100", "১,২৫,০০০")).await;
+    let filed = first.expect(201).clone();
+    assert_eq!(filed["merchant_id"], json!(evaly));
+    assert_eq!(filed["added_to"], json!(false));
+    let number = filed["number"].as_str().unwrap().to_string();
+    // The same order, the shop named in the other script and the id written otherwise.
+    let again = file(&t, &claim("+8801712345678", "ইভ্যালি", "#ev-100", "125000")).await;
+    let again = again.expect(200).clone();
+    assert_eq!(again["number"].as_str(), Some(number.as_str()));
+    assert_eq!(again["added_to"], json!(true));
+
+    let detail = t.get(&t.agent, &format!("/api/v1/claims/{number}")).await;
+    let d = detail.expect(200).clone();
+    assert_eq!(d["filings"], json!(2));
+    assert_eq!(d["paid_poisha"], json!(12_500_000));
+    let rules: Vec<&str> = d["missed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["delivery", "refund"], "{d}");
+
+    let step = |to: &str| {
+        let t = &t;
+        let number = number.clone();
+        let to = to.to_string();
+        async move {
+            t.post(
+                &t.agent,
+                &format!("/api/v1/claims/{number}/stage"),
+                &json!({"to": to}),
+            )
+            .await
+        }
+    };
+    // Out of order: a conflict that names the stages.
+    let early = step("forwarded").await;
+    assert_eq!(early.status, 409, "{}", early.text);
+    step("verified").await.expect(200);
+    let fwd = step("forwarded").await;
+    assert_eq!(fwd.expect(200)["status"], json!("pending_third_party"));
+    let refund = |amount: &str| {
+        let t = &t;
+        let number = number.clone();
+        let amount = amount.to_string();
+        async move {
+            t.post(
+                &t.agent,
+                &format!("/api/v1/claims/{number}/refunds"),
+                &json!({"amount": amount, "paid_on": "2026-11-20", "channel": "bKash", "reference": "TX9"}),
+            )
+            .await
+        }
+    };
+    let part = refund("25,000").await;
+    assert_eq!(part.expect(200)["stage"], json!("partly_refunded"));
+    assert_eq!(refund("2,00,000").await.status, 409);
+    let full = refund("1,00,000").await;
+    let full = full.expect(200).clone();
+    assert_eq!(full["stage"], json!("refunded"));
+    assert_eq!(full["outstanding_poisha"], json!(0));
+    assert_eq!(full["refunds"].as_array().unwrap().len(), 2);
+    step("closed").await.expect(200);
+
+    let s = t
+        .get(&t.agent, &format!("/api/v1/merchants/{evaly}/summary"))
+        .await;
+    let s = s.expect(200).clone();
+    assert_eq!(s["claims"], json!(1));
+    assert_eq!(s["victims"], json!(1));
+    assert_eq!(s["refunded_poisha"], json!(12_500_000));
+    assert_eq!(s["open_claims"], json!(0));
+    // The claimant heard of every step.
+    let rows = t.outbox().await;
+    let told = rows
+        .iter()
+        .filter(|r| r.topic == "sms.send" && r.payload["to"] == json!("+8801712345678"))
+        .count();
+    assert!(told >= 5, "{told}");
+}
+
+async fn bad_claims_name_every_field(t: TestApp) {
+    let mut bad = claim("12345", "", "a$b", "-500");
+    bad["order_date"] = json!("01/01/2031");
+    bad["payment_method"] = json!("barter");
+    bad["district"] = json!("Atlantis");
+    let a = file(&t, &bad).await;
+    let p = a.problem(422);
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in [
+        "claimant_msisdn",
+        "district",
+        "merchant",
+        "order_id",
+        "order_date",
+        "amount_paid",
+        "payment_method",
+    ] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    for e in p["errors"].as_array().unwrap() {
+        assert!(!e["detail_bn"].as_str().unwrap().is_empty());
+    }
+    let mut absurd = claim("01712345678", "Evaly", "EV-1", "20,00,00,000");
+    absurd["amount_refunded"] = json!("0");
+    assert_eq!(file(&t, &absurd).await.status, 422);
+    let list = t.get(&t.agent, "/api/v1/claims").await;
+    assert!(list.expect(200)["items"].as_array().unwrap().is_empty());
+    assert!(
+        t.get(&t.agent, "/api/v1/merchants")
+            .await
+            .expect(200)
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn only_supervisors_add_merchants(t: TestApp) {
+    let a = t
+        .post(&t.agent, "/api/v1/merchants", &json!({"trade_en": "Qcoom"}))
+        .await;
+    assert_eq!(a.status, 403);
+    let a = t
+        .post(
+            &t.supervisor,
+            "/api/v1/merchants",
+            &json!({"trade_en": "   "}),
+        )
+        .await;
+    assert_eq!(a.status, 422);
+    add_evaly(&t).await;
+}
+
+async fn import_reports_bad_rows_and_is_idempotent(t: TestApp) {
+    add_evaly(&t).await;
+    let csv = "claimant_mobile,claimant_name,district,merchant,order_id,order_date,product,amount_paid,payment_method,gateway,delivery_status,amount_refunded\n\
+01712345678,Rahim,Dhaka,Evaly,EV-1,15/07/2021,Motorcycle,\"1,25,000\",bKash,,not delivered,0\n\
+01812345678,Karim,Gazipur,ইভ্যালি,EV-2,2021-07-20,Fridge,45000,card,SSLCommerz,,\n\
+01912345678,Rina,Khulna,Qcoom,Q-1,2021-08-01,Phone,20000,nagad,,,\n\
+0191234567,Bad,Nowhere,Evaly,EV-3,2031-01-01,TV,-5,barter,,,\n";
+    let post = || async {
+        let res = t
+            .http
+            .post(t.url("/api/v1/claims/import"))
+            .bearer_auth(&t.agent.token)
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .unwrap();
+        Answer::read(res).await
+    };
+    let first = post().await;
+    let r = first.expect(200).clone();
+    assert_eq!(r["added"], json!(3), "{r}");
+    assert_eq!(r["new_merchants"], json!(1));
+    assert_eq!(r["bad"][0]["line"], json!(5));
+    let second = post().await;
+    let r2 = second.expect(200).clone();
+    assert_eq!(
+        (r2["added"].clone(), r2["already_imported"].clone()),
+        (json!(0), json!(3)),
+        "{r2}"
+    );
+    let list = t.get(&t.agent, "/api/v1/claims").await;
+    assert_eq!(list.expect(200)["items"].as_array().unwrap().len(), 3);
+    // A file with a wrong column is refused whole.
+    let res = t
+        .http
+        .post(t.url("/api/v1/claims/import"))
+        .bearer_auth(&t.agent.token)
+        .body("merchant,colour\nEvaly,red\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+}
