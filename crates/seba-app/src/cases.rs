@@ -644,7 +644,8 @@ impl App {
                 return Err(AppError::Forbidden("assign cases to others"));
             }
             match self.store.user(uid).await? {
-                Some(u) if !u.disabled && u.role != Role::Auditor => {}
+                // Only those who work cases take them (not auditors, not merchants' staff).
+                Some(u) if !u.disabled && u.role.can(Permission::WorkCases) => {}
                 _ => return Err(AppError::UnknownUser(uid.to_string())),
             }
         }

@@ -1014,6 +1014,87 @@ impl App {
     }
 }
 
+impl App {
+    /// Add a user of the merchant portal for `merchant_id` (admins and supervisors): a
+    /// `merchant` account, bound to that merchant, with none of the desk's permissions.
+    pub async fn add_merchant_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        password: &str,
+        merchant_id: i64,
+        caller: Caller,
+    ) -> Result<UserId, ClaimError> {
+        let may = matches!(caller.actor, Actor::System)
+            || caller
+                .role
+                .is_some_and(|r| r.can(seba_core::staff::Permission::Supervise));
+        if !may {
+            return Err(ClaimError::Forbidden("add merchant users"));
+        }
+        if self.store.merchant(merchant_id).await?.is_none() {
+            return Err(ClaimError::NotFound);
+        }
+        let id = self
+            .add_user(
+                username,
+                display_name,
+                seba_core::staff::Role::Merchant,
+                password,
+                Caller::system(),
+            )
+            .await?;
+        self.store.bind_merchant_user(id, merchant_id).await?;
+        Ok(id)
+    }
+
+    /// The claim actor a merchant-portal user is: their merchant, or refused.
+    pub async fn merchant_actor(&self, user: &seba_store::User) -> Result<ClaimActor, ClaimError> {
+        if user.role != seba_core::staff::Role::Merchant || user.disabled {
+            return Err(ClaimError::Forbidden("use the merchant portal"));
+        }
+        let merchant_id =
+            self.store
+                .merchant_of_user(user.id)
+                .await?
+                .ok_or(ClaimError::Forbidden(
+                    "use the merchant portal without a merchant",
+                ))?;
+        Ok(ClaimActor::Merchant {
+            user: user.id,
+            merchant_id,
+        })
+    }
+
+    /// A merchant's claims as its portal lists them, newest first.
+    pub async fn merchant_claims(
+        &self,
+        who: ClaimActor,
+        stage: Option<Stage>,
+        before: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<ClaimRecord>, ClaimError> {
+        let ClaimActor::Merchant { merchant_id, .. } = who else {
+            return Err(ClaimError::Forbidden("use the merchant portal"));
+        };
+        Ok(self
+            .store
+            .claims_of_merchant(merchant_id, stage.map(Stage::as_str), before, limit)
+            .await?)
+    }
+}
+
+/// A claimant's mobile number as a merchant may see it: `01712-***678`.
+pub fn masked_mobile(e164: &str) -> String {
+    match seba_core::contact::Msisdn::parse(e164) {
+        Ok(m) => {
+            let n = m.national();
+            format!("{}-***{}", &n[..5], &n[8..])
+        }
+        Err(_) => "***".into(),
+    }
+}
+
 fn names_of(m: &MerchantRecord) -> MerchantNames {
     MerchantNames {
         legal_bn: m.legal_bn.clone(),
@@ -1326,7 +1407,10 @@ mod tests {
                         .is_some_and(|k| k.starts_with("claim:"))
             })
             .count();
-        assert_eq!(told, 6, "verified, forwarded, answered, two refunds, closed");
+        assert_eq!(
+            told, 6,
+            "verified, forwarded, answered, two refunds, closed"
+        );
     }
 
     #[tokio::test]

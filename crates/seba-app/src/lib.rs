@@ -9,7 +9,9 @@
 pub mod accounts;
 pub mod audit;
 pub mod cases;
+pub mod claim_proof;
 pub mod claims;
+pub mod claims_report;
 pub mod demo;
 pub mod demo_points;
 pub mod error;
@@ -50,6 +52,7 @@ pub struct App {
     locator: Arc<locator::Locator>,
     ussd: Arc<ussd::CatalogCache>,
     claims: Arc<claims::RegistryCache>,
+    claims_report: Arc<claims_report::PublicReportCache>,
 }
 
 impl std::fmt::Debug for App {
@@ -77,6 +80,7 @@ impl App {
             locator: Arc::new(locator::Locator::default()),
             ussd: Arc::new(ussd::CatalogCache::default()),
             claims: Arc::new(claims::RegistryCache::default()),
+            claims_report: Arc::new(claims_report::PublicReportCache::default()),
         }
     }
 

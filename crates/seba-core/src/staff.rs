@@ -17,6 +17,9 @@ pub enum Role {
     Supervisor,
     Admin,
     Auditor,
+    /// A merchant's staff on the complaint cell's merchant portal: none of the desk's
+    /// permissions; they see and answer only their own merchant's claims.
+    Merchant,
 }
 
 /// Things a route may require.
@@ -35,7 +38,16 @@ pub enum Permission {
 }
 
 impl Role {
-    pub const ALL: &'static [Role] = &[Role::Agent, Role::Supervisor, Role::Admin, Role::Auditor];
+    pub const ALL: &'static [Role] = &[
+        Role::Agent,
+        Role::Supervisor,
+        Role::Admin,
+        Role::Auditor,
+        Role::Merchant,
+    ];
+    /// The roles of the organisation's own staff (the staff form offers these; merchant
+    /// users are added with the merchant they work for).
+    pub const STAFF: &'static [Role] = &[Role::Agent, Role::Supervisor, Role::Admin, Role::Auditor];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,6 +55,7 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
             Role::Auditor => "auditor",
+            Role::Merchant => "merchant",
         }
     }
 
@@ -54,6 +67,7 @@ impl Role {
             Role::Admin => true,
             // Auditors read everything and change nothing.
             Role::Auditor => matches!(p, ReadCases | ReadAudit),
+            Role::Merchant => false,
         }
     }
 }

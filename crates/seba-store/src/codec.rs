@@ -861,9 +861,11 @@ pub(crate) const CLAIMS_BY_DISTRICT: &str = "SELECT district, count(*),
      CAST(sum(refunded_poisha) AS BIGINT)
      FROM claims GROUP BY district";
 
-/// Claims per month of the order date (`YYYY-MM`): month, claims, paid, refunded.
+/// Claims per month of the order date (`YYYY-MM`): month, claims, distinct claimants,
+/// paid, refunded.
 pub(crate) const CLAIMS_BY_MONTH: &str = "SELECT substr(order_date, 1, 7), count(*),
-     CAST(sum(paid_poisha) AS BIGINT), CAST(sum(refunded_poisha) AS BIGINT)
+     count(DISTINCT claimant_msisdn), CAST(sum(paid_poisha) AS BIGINT),
+     CAST(sum(refunded_poisha) AS BIGINT)
      FROM claims GROUP BY substr(order_date, 1, 7)";
 
 /// A page of claims, newest first: of one merchant and at one stage if asked, below

@@ -415,6 +415,11 @@ pub trait UssdStore: Send + Sync {
 pub trait ClaimStore: Send + Sync {
     /// A fresh merchant id, never handed out before; ids may skip.
     async fn next_merchant_id(&self) -> Result<i64>;
+    /// The merchant a merchant-portal user works for.
+    async fn merchant_of_user(&self, user: UserId) -> Result<Option<i64>>;
+    /// Bind a user to the merchant they work for (replacing an earlier binding);
+    /// `NotFound` if the merchant does not exist.
+    async fn bind_merchant_user(&self, user: UserId, merchant_id: i64) -> Result<()>;
     /// Every merchant, by id.
     async fn merchants(&self) -> Result<Vec<MerchantRecord>>;
     async fn merchant(&self, id: i64) -> Result<Option<MerchantRecord>>;

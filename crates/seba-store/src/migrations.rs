@@ -60,4 +60,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_claims.sql"),
         postgres: include_str!("../migrations/postgres/0008_claims.sql"),
     },
+    Migration {
+        version: 9,
+        name: "merchant_users",
+        sqlite: include_str!("../migrations/sqlite/0009_merchant_users.sql"),
+        postgres: include_str!("../migrations/postgres/0009_merchant_users.sql"),
+    },
 ];

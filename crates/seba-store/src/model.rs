@@ -997,6 +997,8 @@ pub struct MonthSummary {
     /// `YYYY-MM` of the order date.
     pub month: String,
     pub claims: i64,
+    /// Distinct claimants.
+    pub victims: i64,
     pub paid_poisha: i64,
     pub refunded_poisha: i64,
 }

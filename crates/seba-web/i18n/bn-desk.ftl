@@ -18,6 +18,7 @@ desk-back-to-inbox = ইনবক্সে ফিরুন
 desk-forged-title = ফর্মটি পুরোনো
 desk-forged-body = নিরাপত্তার কারণে ফর্মটি গ্রহণ করা হয়নি। পাতাটি আবার খুলে চেষ্টা করুন।
 role-agent = এজেন্ট
+role-merchant = মার্চেন্ট
 role-supervisor = সুপারভাইজার
 role-admin = অ্যাডমিন
 role-auditor = নিরীক্ষক

@@ -18,6 +18,7 @@ desk-back-to-inbox = Back to the inbox
 desk-forged-title = The form has expired
 desk-forged-body = For your safety the form was not accepted. Open the page again and retry.
 role-agent = Agent
+role-merchant = Merchant
 role-supervisor = Supervisor
 role-admin = Admin
 role-auditor = Auditor

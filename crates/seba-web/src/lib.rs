@@ -103,6 +103,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/wallets/{msisdn}/unlock", post(api::wallet::unlock))
         .route("/api/v1/public/claims", post(api::claims::file))
         .route("/api/v1/claims", get(api::claims::list))
+        .route(
+            "/api/v1/claims/report.csv",
+            get(api::claims_report::report_csv),
+        )
+        .route(
+            "/api/v1/claims/report.xlsx",
+            get(api::claims_report::report_xlsx),
+        )
         .route("/api/v1/claims/{number}", get(api::claims::get))
         .route("/api/v1/claims/{number}/stage", post(api::claims::stage))
         .route("/api/v1/claims/{number}/refunds", post(api::claims::refund))
@@ -113,6 +121,22 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/merchants/{id}/summary",
             get(api::claims::merchant_summary),
+        )
+        .route(
+            "/api/v1/merchant-portal/claims",
+            get(api::merchant_portal::list),
+        )
+        .route(
+            "/api/v1/merchant-portal/claims/{number}",
+            get(api::merchant_portal::get),
+        )
+        .route(
+            "/api/v1/merchant-portal/claims/{number}/answer",
+            post(api::merchant_portal::answer),
+        )
+        .route(
+            "/api/v1/merchant-portal/claims/{number}/refunds",
+            post(api::merchant_portal::refund),
         )
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES));
     let claim_files = Router::new()
@@ -151,8 +175,12 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::agent::routes())
         .merge(pages::help::routes())
         .merge(pages::centres::routes())
+        .merge(pages::claims_transparency::routes())
+        .merge(pages::claim_portal::routes())
         .merge(pages::pin_reset::routes())
         .merge(pages::wallets::routes())
+        .merge(pages::claim_desk::routes())
+        .merge(pages::merchant_pages::routes(upload_limit))
         .merge(pages::ussd::routes())
         .merge(pages::dashboard::routes())
         .merge(pages::admin::routes())

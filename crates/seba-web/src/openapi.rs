@@ -26,6 +26,9 @@ use crate::api;
         api::claims::file, api::claims::list, api::claims::get, api::claims::stage,
         api::claims::refund, api::claims::import, api::claims::merchants,
         api::claims::add_merchant, api::claims::merchant_summary,
+        api::claims_report::report_csv, api::claims_report::report_xlsx,
+        api::merchant_portal::list, api::merchant_portal::get, api::merchant_portal::answer,
+        api::merchant_portal::refund,
     ),
     modifiers(&Security),
     tags(
@@ -39,6 +42,7 @@ use crate::api;
         (name = "locator", description = "The nearest service points, for customers (no login)"),
         (name = "wallet", description = "Wallet PINs: the self reset (no login), verification for trusted channels, lock state for staff"),
         (name = "claims", description = "The e-commerce complaint cell: victims' claims against merchants, the workflow to a refund, the merchant registry"),
+        (name = "merchant portal", description = "A merchant's staff: their own merchant's claims only, the claimant's number masked; answer and record refunds"),
         (name = "ussd", description = "The USSD channel: where a telco's gateway posts each step of a *247# session (configured gateways only)"),
     )
 )]

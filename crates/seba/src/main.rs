@@ -137,9 +137,12 @@ enum UserCommand {
         username: String,
         #[arg(long)]
         name: String,
-        /// agent, supervisor, admin or auditor.
+        /// agent, supervisor, admin or auditor; or merchant, with --merchant.
         #[arg(long)]
         role: String,
+        /// For a merchant-portal user: the id of the merchant they work for.
+        #[arg(long)]
+        merchant: Option<i64>,
     },
     /// List staff.
     List,
@@ -260,20 +263,31 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     username,
                     name,
                     role,
+                    merchant,
                 },
         } => {
             let app = open_app(&config).await?;
-            let role: Role = role
-                .parse()
-                .map_err(|_| anyhow::anyhow!("role must be agent, supervisor, admin or auditor"))?;
+            let role: Role = role.parse().map_err(|_| {
+                anyhow::anyhow!("role must be agent, supervisor, admin, auditor or merchant")
+            })?;
             let (password, generated) = match std::env::var("SEBA_NEW_PASSWORD") {
                 Ok(p) if !p.is_empty() => (p, false),
                 _ => (OsRandom.token(12), true),
             };
-            let id = app
-                .add_user(&username, &name, role, &password, Caller::system())
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let id = match (role, merchant) {
+                (Role::Merchant, Some(m)) => app
+                    .add_merchant_user(&username, &name, &password, m, Caller::system())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+                (Role::Merchant, None) => {
+                    bail!("a merchant user needs --merchant ID (the merchant they work for)")
+                }
+                (_, Some(_)) => bail!("--merchant is only for --role merchant"),
+                _ => app
+                    .add_user(&username, &name, role, &password, Caller::system())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+            };
             println!("added {username} (id {id}, {role})");
             if generated {
                 println!("password: {password}");

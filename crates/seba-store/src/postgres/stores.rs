@@ -2648,6 +2648,29 @@ impl PgStore {
 
 #[async_trait]
 impl ClaimStore for PgStore {
+    async fn merchant_of_user(&self, user: UserId) -> Result<Option<i64>> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached("SELECT merchant_id FROM merchant_users WHERE user_id = $1")
+            .await?;
+        Ok(client.query_opt(&stmt, &[&user.0]).await?.map(|r| r.get(0)))
+    }
+
+    async fn bind_merchant_user(&self, user: UserId, merchant_id: i64) -> Result<()> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(
+                "INSERT INTO merchant_users (user_id, merchant_id)
+                 SELECT $1, id FROM merchants WHERE id = $2
+                 ON CONFLICT (user_id) DO UPDATE SET merchant_id = excluded.merchant_id",
+            )
+            .await?;
+        match client.execute(&stmt, &[&user.0, &merchant_id]).await? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
+
     async fn next_merchant_id(&self) -> Result<i64> {
         let client = self.pool.get().await?;
         let row = client
@@ -2810,8 +2833,9 @@ impl ClaimStore for PgStore {
             .map(|r| MonthSummary {
                 month: r.get(0),
                 claims: r.get(1),
-                paid_poisha: r.get(2),
-                refunded_poisha: r.get(3),
+                victims: r.get(2),
+                paid_poisha: r.get(3),
+                refunded_poisha: r.get(4),
             })
             .collect();
         out.sort_by(|a, b| a.month.cmp(&b.month));

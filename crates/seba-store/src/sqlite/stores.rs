@@ -2116,6 +2116,36 @@ impl UssdStore for SqliteStore {
 
 #[async_trait]
 impl ClaimStore for SqliteStore {
+    async fn merchant_of_user(&self, user: UserId) -> Result<Option<i64>> {
+        self.read(move |c| {
+            Ok(
+                c.prepare_cached("SELECT merchant_id FROM merchant_users WHERE user_id = ?1")?
+                    .query_row([user.0], |r| r.get(0))
+                    .optional()?,
+            )
+        })
+        .await
+    }
+
+    async fn bind_merchant_user(&self, user: UserId, merchant_id: i64) -> Result<()> {
+        self.write(move |c| {
+            let known: Option<i64> = c
+                .prepare_cached("SELECT id FROM merchants WHERE id = ?1")?
+                .query_row([merchant_id], |r| r.get(0))
+                .optional()?;
+            if known.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            c.prepare_cached(
+                "INSERT INTO merchant_users (user_id, merchant_id) VALUES (?1, ?2)
+                 ON CONFLICT (user_id) DO UPDATE SET merchant_id = excluded.merchant_id",
+            )?
+            .execute(params![user.0, merchant_id])?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn next_merchant_id(&self) -> Result<i64> {
         // Merchants are few and added by hand or by review: one counter write per id.
         self.write(|c| {
@@ -2297,8 +2327,9 @@ impl ClaimStore for SqliteStore {
                 Ok(MonthSummary {
                     month: r.get(0)?,
                     claims: r.get(1)?,
-                    paid_poisha: r.get(2)?,
-                    refunded_poisha: r.get(3)?,
+                    victims: r.get(2)?,
+                    paid_poisha: r.get(3)?,
+                    refunded_poisha: r.get(4)?,
                 })
             })?;
             let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;

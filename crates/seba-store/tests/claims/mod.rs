@@ -921,7 +921,7 @@ async fn claim_pages_and_reports(store: Arc<dyn Store>) {
 
     // The reports equal a recount.
     let mut districts: BTreeMap<u16, (i64, BTreeSet<String>, i64, i64)> = BTreeMap::new();
-    let mut months: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
+    let mut months: BTreeMap<String, (i64, BTreeSet<String>, i64, i64)> = BTreeMap::new();
     for k in model.values() {
         let d = districts.entry(k.district).or_default();
         d.0 += 1;
@@ -931,8 +931,9 @@ async fn claim_pages_and_reports(store: Arc<dyn Store>) {
         let month = format!("{:04}-{:02}", k.order_date.year(), k.order_date.month());
         let mo = months.entry(month).or_default();
         mo.0 += 1;
-        mo.1 += k.paid_poisha;
-        mo.2 += k.refunded_poisha;
+        mo.1.insert(k.claimant_msisdn.clone());
+        mo.2 += k.paid_poisha;
+        mo.3 += k.refunded_poisha;
     }
     let by_district: Vec<DistrictSummary> = districts
         .into_iter()
@@ -950,9 +951,10 @@ async fn claim_pages_and_reports(store: Arc<dyn Store>) {
     assert_eq!(store.claims_by_district().await.unwrap(), by_district);
     let by_month: Vec<MonthSummary> = months
         .into_iter()
-        .map(|(month, (claims, paid, refunded))| MonthSummary {
+        .map(|(month, (claims, who, paid, refunded))| MonthSummary {
             month,
             claims,
+            victims: who.len() as i64,
             paid_poisha: paid,
             refunded_poisha: refunded,
         })

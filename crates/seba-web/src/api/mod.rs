@@ -6,6 +6,8 @@ pub mod admin;
 pub mod auth;
 pub mod cases;
 pub mod claims;
+pub mod claims_report;
+pub mod merchant_portal;
 pub mod nearest;
 pub mod ops;
 pub mod points;

@@ -1306,7 +1306,7 @@ fn staff_page(
         (field("role", &t(lang, "admin-role"), None, |_| html! {
             select id="role" name="role" required {
                 option value="" { (t(lang, "admin-choose")) }
-                @for r in Role::ALL {
+                @for r in Role::STAFF {
                     option value=(r.as_str()) selected[r.as_str() == form.role] {
                         (t(lang, &format!("role-{r}")))
                     }
@@ -1356,7 +1356,7 @@ fn staff_page(
                                     (desk.csrf_field())
                                     input type="hidden" name="id" value=(u.id.0);
                                     select name="role" aria-label=(t(lang, "admin-role")) {
-                                        @for r in Role::ALL {
+                                        @for r in Role::STAFF {
                                             option value=(r.as_str()) selected[*r == u.role] {
                                                 (t(lang, &format!("role-{r}")))
                                             }

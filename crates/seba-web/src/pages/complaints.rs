@@ -51,10 +51,10 @@ pub struct ComplaintForm {
 }
 
 /// A file the form carried.
-struct Upload {
-    filename: String,
-    content_type: String,
-    bytes: Vec<u8>,
+pub(super) struct Upload {
+    pub(super) filename: String,
+    pub(super) content_type: String,
+    pub(super) bytes: Vec<u8>,
 }
 
 /// The form, with the values and errors of a refused attempt.
@@ -212,7 +212,7 @@ async fn read_form(
 }
 
 /// Store the file, or say in the visitor's language why it is refused.
-async fn store_upload(
+pub(super) async fn store_upload(
     state: &AppState,
     lang: Lang,
     up: Upload,

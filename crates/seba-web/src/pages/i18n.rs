@@ -1,8 +1,8 @@
 //! Page texts through Project Fluent: `bn` (the default) and `en`, a few `.ftl` files each
-//! (the portal's, the staff desk's, the help pages', the admin pages'), compiled into the
-//! binary. A key missing from a language renders as `⟦key⟧` and is
-//! logged, so a test that renders every page in both languages and looks for `⟦` catches
-//! it; another test checks both files define the same keys.
+//! (the portal's, the staff desk's, the help pages', the admin pages', the complaint
+//! cell's public page …), compiled into the binary. A key missing from a language renders
+//! as `⟦key⟧` and is logged, so a test that renders every page in both languages and
+//! looks for `⟦` catches it; another test checks both files define the same keys.
 
 use std::sync::LazyLock;
 
@@ -94,6 +94,9 @@ pub(crate) const BN_FTL: &[&str] = &[
     include_str!("../../i18n/bn-centres.ftl"),
     include_str!("../../i18n/bn-wallet.ftl"),
     include_str!("../../i18n/bn-ussd.ftl"),
+    include_str!("../../i18n/bn-claims.ftl"),
+    include_str!("../../i18n/bn-claim-desk.ftl"),
+    include_str!("../../i18n/bn-claim-portal.ftl"),
 ];
 pub(crate) const EN_FTL: &[&str] = &[
     include_str!("../../i18n/en.ftl"),
@@ -104,6 +107,9 @@ pub(crate) const EN_FTL: &[&str] = &[
     include_str!("../../i18n/en-centres.ftl"),
     include_str!("../../i18n/en-wallet.ftl"),
     include_str!("../../i18n/en-ussd.ftl"),
+    include_str!("../../i18n/en-claims.ftl"),
+    include_str!("../../i18n/en-claim-desk.ftl"),
+    include_str!("../../i18n/en-claim-portal.ftl"),
 ];
 
 fn bundle(lang: Lang, sources: &[&str]) -> FluentBundle<FluentResource> {

@@ -10,11 +10,15 @@ pub mod assets;
 pub mod centres;
 pub mod centres_map;
 pub mod charts;
+pub mod claim_desk;
+pub mod claim_portal;
+pub mod claims_transparency;
 pub mod complaints;
 pub mod content;
 pub mod dashboard;
 pub mod help;
 pub mod i18n;
+pub mod merchant_pages;
 pub mod pin_reset;
 pub mod points;
 pub mod staff;
@@ -123,11 +127,14 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
         p.actions {
             a.button href="/complaints/new" { (t(lang, "nav-file")) }
             " "
+            a.button href="/claims/new" { (t(lang, "nav-claim")) }
+            " "
             a.button.secondary href="/track" { (t(lang, "nav-track")) }
             " "
             a.button.secondary href="/help" { (t(lang, "nav-help")) }
             " " a.button.secondary href="/centres" { (t(lang, "nav-centres")) }
             " " a.button.secondary href="/pin-reset" { (t(lang, "nav-pin-reset")) }
+            " " a.button.secondary href="/claims/transparency" { (t(lang, "nav-transparency")) }
         }
         section.card.hotline {
             h2 { (t(lang, "hotline-title")) }

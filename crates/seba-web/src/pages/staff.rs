@@ -156,7 +156,11 @@ pub fn forbidden(desk: &Desk) -> Response {
     let body = html! {
         h1 { (t(lang, "desk-forbidden-title")) }
         p { (t(lang, "desk-forbidden-body")) }
-        p { a href="/agent" { (t(lang, "desk-back-to-inbox")) } }
+        @if desk.role() == Role::Merchant {
+            p { a href="/merchant" { (t(lang, "mp-title")) } }
+        } @else {
+            p { a href="/agent" { (t(lang, "desk-back-to-inbox")) } }
+        }
     };
     with_status(
         desk_page(desk, "", &t(lang, "desk-forbidden-title"), body),
@@ -184,18 +188,26 @@ pub fn desk_page(desk: &Desk, path: &str, title: &str, body: Markup) -> Response
             body.desk {
                 header {
                     nav.desk-nav aria-label=(t(lang, "desk-nav-label")) {
-                        a.brand href="/agent" { (t(lang, "desk-title")) }
-                        a href="/agent" { (t(lang, "desk-nav-inbox")) }
-                        a href="/agent/search" { (t(lang, "desk-nav-search")) }
-                        a href="/agent/wallets" { (t(lang, "desk-nav-wallets")) }
-                        @if desk.can(Permission::WorkCases) {
-                            a href="/agent/ussd" { (t(lang, "desk-nav-ussd")) }
-                        }
-                        @if desk.can(Permission::Supervise) {
-                            a href="/supervisor" { (t(lang, "desk-nav-dashboard")) }
-                        }
-                        @if desk.can(Permission::Supervise) {
-                            a href="/admin" { (t(lang, "desk-nav-admin")) }
+                        @if desk.role() == Role::Merchant {
+                            // The merchant portal: their claims, nothing of the desk.
+                            a.brand href="/merchant" { (t(lang, "mp-title")) }
+                        } @else {
+                            a.brand href="/agent" { (t(lang, "desk-title")) }
+                            a href="/agent" { (t(lang, "desk-nav-inbox")) }
+                            a href="/agent/search" { (t(lang, "desk-nav-search")) }
+                            @if desk.can(Permission::ReadCases) {
+                                a href="/agent/claims" { (t(lang, "desk-nav-claims")) }
+                            }
+                            a href="/agent/wallets" { (t(lang, "desk-nav-wallets")) }
+                            @if desk.can(Permission::WorkCases) {
+                                a href="/agent/ussd" { (t(lang, "desk-nav-ussd")) }
+                            }
+                            @if desk.can(Permission::Supervise) {
+                                a href="/supervisor" { (t(lang, "desk-nav-dashboard")) }
+                            }
+                            @if desk.can(Permission::Supervise) {
+                                a href="/admin" { (t(lang, "desk-nav-admin")) }
+                            }
                         }
                         a href=(format!("/lang/{}?next={}", other.code(), encode(path)))
                             hreflang=(other.code()) lang=(other.code()) { (t(lang, "lang-switch")) }
@@ -317,6 +329,12 @@ pub async fn login_post(
     match state.app.login(&form.username, &form.password).await {
         Ok(ok) => {
             let max_age = (ok.expires_at - state.app.now()).get_seconds().max(0);
+            // A merchant's staff have the merchant portal, not the desk.
+            let next = if ok.user.role == Role::Merchant && !next.starts_with("/merchant") {
+                "/merchant".to_string()
+            } else {
+                next
+            };
             set_cookie(
                 see_other(&next),
                 &state,

@@ -300,6 +300,7 @@ async fn case_page(
     } else {
         None
     };
+    let claim = super::claim_portal::claim_section(state, lang, id).await;
     let title = t_args(lang, "case-title", &[("number", number.into())]);
     let body = html! {
         h1 { (title) }
@@ -309,6 +310,7 @@ async fn case_page(
             p { strong { (t(lang, "case-status")) ": " } (t(lang, &format!("status-{}", case.status.as_str()))) }
             p { strong { (t(lang, "case-promise")) ": " } (promise) }
         }
+        @if let Some(claim) = claim { (claim) }
         h2 { (t(lang, "case-thread")) }
         @for m in &case.messages {
             section.card.message {

@@ -238,3 +238,154 @@ async fn import_reports_bad_rows_and_is_idempotent(t: TestApp) {
         .unwrap();
     assert_eq!(res.status().as_u16(), 422);
 }
+
+both_engines! {
+    merchants_see_only_their_own_claims =>
+        sqlite_claims_merchants_see_only_their_own_claims,
+        postgres_claims_merchants_see_only_their_own_claims;
+}
+
+/// A merchant-portal user for `merchant`, with an API token.
+async fn merchant_user(t: &TestApp, username: &str, merchant: i64) -> crate::common::StaffUser {
+    let id = t
+        .app
+        .add_merchant_user(
+            username,
+            "Shop staff",
+            crate::common::PASSWORD,
+            merchant,
+            seba_app::cases::Caller::system(),
+        )
+        .await
+        .unwrap();
+    let token = t
+        .app
+        .create_token(username, "portal", seba_app::cases::Caller::system())
+        .await
+        .unwrap();
+    crate::common::StaffUser {
+        id,
+        username: Box::leak(username.to_string().into_boxed_str()),
+        token,
+    }
+}
+
+async fn merchants_see_only_their_own_claims(t: TestApp) {
+    let evaly = add_evaly(&t).await;
+    let other = t
+        .post(
+            &t.supervisor,
+            "/api/v1/merchants",
+            &json!({"trade_en": "Qcoom", "trade_bn": "কিউকম"}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let mine = file(&t, &claim("01712345678", "Evaly", "EV-1", "10000"))
+        .await
+        .expect(201)["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let theirs = file(&t, &claim("01812345678", "Qcoom", "Q-1", "20000"))
+        .await
+        .expect(201)["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let e = merchant_user(&t, "evaly.staff", evaly).await;
+    let q = merchant_user(&t, "qcoom.staff", other).await;
+
+    // Each sees its own claims, and the claimant's number only masked.
+    let list = t.get(&e, "/api/v1/merchant-portal/claims").await;
+    let items = list.expect(200).as_array().unwrap().clone();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["number"].as_str(), Some(mine.as_str()));
+    assert_eq!(items[0]["claimant_mobile"], json!("01712-***678"));
+    assert!(!list.text.contains("12345678\""), "{}", list.text);
+    assert!(
+        !list.text.contains("রহিম"),
+        "no claimant name: {}",
+        list.text
+    );
+    // Another merchant's claim does not exist for them, whatever they try.
+    for path in [format!("/api/v1/merchant-portal/claims/{theirs}")] {
+        assert_eq!(t.get(&e, &path).await.status, 404);
+    }
+    let answer = t
+        .post(
+            &e,
+            &format!("/api/v1/merchant-portal/claims/{theirs}/answer"),
+            &json!({"answer": "not ours to answer"}),
+        )
+        .await;
+    assert_eq!(answer.status, 404);
+    let refund = t
+        .post(
+            &e,
+            &format!("/api/v1/merchant-portal/claims/{theirs}/refunds"),
+            &json!({"amount": "100", "paid_on": "2026-11-20", "channel": "bKash"}),
+        )
+        .await;
+    assert_eq!(refund.status, 404);
+    // The cell's views and the desk's API are closed to merchant users.
+    for path in [
+        "/api/v1/claims".to_string(),
+        format!("/api/v1/claims/{theirs}"),
+        format!("/api/v1/claims/{mine}"),
+        "/api/v1/cases".to_string(),
+        "/api/v1/merchants".to_string(),
+        format!("/api/v1/merchants/{other}/summary"),
+        "/api/v1/search?q=evaly".to_string(),
+    ] {
+        assert_eq!(t.get(&e, &path).await.status, 403, "{path}");
+    }
+    // Staff are not merchants.
+    assert_eq!(
+        t.get(&t.agent, "/api/v1/merchant-portal/claims")
+            .await
+            .status,
+        403
+    );
+
+    // Before the cell forwards it, the merchant cannot answer; after, it can, and refunds.
+    let early = t
+        .post(
+            &e,
+            &format!("/api/v1/merchant-portal/claims/{mine}/answer"),
+            &json!({"answer": "We will deliver next week"}),
+        )
+        .await;
+    assert_eq!(early.status, 409);
+    for to in ["verified", "forwarded"] {
+        t.post(
+            &t.agent,
+            &format!("/api/v1/claims/{mine}/stage"),
+            &json!({"to": to}),
+        )
+        .await
+        .expect(200);
+    }
+    let answered = t
+        .post(
+            &e,
+            &format!("/api/v1/merchant-portal/claims/{mine}/answer"),
+            &json!({"answer": "We will refund in full"}),
+        )
+        .await;
+    assert_eq!(answered.expect(200)["stage"], json!("merchant_responded"));
+    let paid = t
+        .post(
+            &e,
+            &format!("/api/v1/merchant-portal/claims/{mine}/refunds"),
+            &json!({"amount": "10,000", "paid_on": "2026-11-21", "channel": "bKash", "reference": "8N7X"}),
+        )
+        .await;
+    assert_eq!(paid.expect(200)["stage"], json!("refunded"));
+    // The other merchant still sees only its own (still submitted) claim.
+    let q_list = t.get(&q, "/api/v1/merchant-portal/claims").await;
+    let q_items = q_list.expect(200).as_array().unwrap().clone();
+    assert_eq!(q_items.len(), 1);
+    assert_eq!(q_items[0]["number"].as_str(), Some(theirs.as_str()));
+}
