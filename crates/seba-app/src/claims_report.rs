@@ -344,9 +344,26 @@ impl Report {
     }
 }
 
-/// This node's public report, reused for [`PUBLIC_TTL`].
+/// This node's reports, each reused for [`PUBLIC_TTL`]: the public one, and the cell's
+/// own for the supervisor's dashboard.
 #[derive(Default)]
-pub(crate) struct PublicReportCache(Mutex<Option<(Instant, Arc<PublicReport>)>>);
+pub(crate) struct ReportCache {
+    public: Mutex<Option<(Instant, Arc<PublicReport>)>>,
+    staff: Mutex<Option<(Instant, Arc<Report>)>>,
+}
+
+/// What `slot` holds, if it is younger than [`PUBLIC_TTL`].
+fn fresh<T>(slot: &Mutex<Option<(Instant, Arc<T>)>>) -> Option<Arc<T>> {
+    slot.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .filter(|(at, _)| at.elapsed() < PUBLIC_TTL)
+        .map(|(_, r)| r.clone())
+}
+
+fn keep<T>(slot: &Mutex<Option<(Instant, Arc<T>)>>, value: Arc<T>) {
+    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), value));
+}
 
 impl App {
     /// The cell's report as of now, read fresh from the store.
@@ -362,22 +379,22 @@ impl App {
     /// The public report (aggregates only, small counts suppressed), built at most once a
     /// minute on this node.
     pub async fn public_claims_report(&self) -> Result<Arc<PublicReport>, AppError> {
-        if let Some((at, r)) = self
-            .claims_report
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-            && at.elapsed() < PUBLIC_TTL
-        {
-            return Ok(r.clone());
+        if let Some(r) = fresh(&self.claims_report.public) {
+            return Ok(r);
         }
         let report = Arc::new(self.claims_report().await?.public());
-        *self
-            .claims_report
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), report.clone()));
+        keep(&self.claims_report.public, report.clone());
+        Ok(report)
+    }
+
+    /// The cell's report (nothing withheld), built at most once a minute on this node: for
+    /// the supervisor's dashboard, which a wall screen may reload every few seconds.
+    pub async fn recent_claims_report(&self) -> Result<Arc<Report>, AppError> {
+        if let Some(r) = fresh(&self.claims_report.staff) {
+            return Ok(r);
+        }
+        let report = Arc::new(self.claims_report().await?);
+        keep(&self.claims_report.staff, report.clone());
         Ok(report)
     }
 }

@@ -13,6 +13,7 @@ pub mod claim_proof;
 pub mod claims;
 pub mod claims_report;
 pub mod demo;
+pub mod demo_claims;
 pub mod demo_points;
 pub mod error;
 pub mod exchange;
@@ -52,7 +53,7 @@ pub struct App {
     locator: Arc<locator::Locator>,
     ussd: Arc<ussd::CatalogCache>,
     claims: Arc<claims::RegistryCache>,
-    claims_report: Arc<claims_report::PublicReportCache>,
+    claims_report: Arc<claims_report::ReportCache>,
 }
 
 impl std::fmt::Debug for App {
@@ -80,7 +81,7 @@ impl App {
             locator: Arc::new(locator::Locator::default()),
             ussd: Arc::new(ussd::CatalogCache::default()),
             claims: Arc::new(claims::RegistryCache::default()),
-            claims_report: Arc::new(claims_report::PublicReportCache::default()),
+            claims_report: Arc::new(claims_report::ReportCache::default()),
         }
     }
 

@@ -15,7 +15,8 @@ use seba_web::{AppState, RateLimits};
 
 use crate::config::Config;
 
-/// Load the demo once and print the staff passwords it created.
+/// Load the demo once (cases, staff, points, wallets, the complaint cell's claims) and print
+/// the staff passwords it created.
 pub async fn load_demo(app: &App) -> anyhow::Result<()> {
     let users = app
         .load_demo(300)
@@ -35,6 +36,16 @@ pub async fn load_demo(app: &App) -> anyhow::Result<()> {
                 u.password
             );
         }
+    }
+    let claims = app
+        .load_demo_claims()
+        .await
+        .map_err(|e| anyhow::anyhow!("loading demo claims: {e}"))?;
+    if claims.claims > 0 {
+        println!(
+            "demo claims loaded: {} claims ({} filed twice) against {} merchants, all marked DEMO",
+            claims.claims, claims.filed_again, claims.merchants
+        );
     }
     Ok(())
 }

@@ -41,12 +41,12 @@ fn count(lang: Lang, c: Count) -> String {
 }
 
 /// Taka in the page's language: `৳১২,৫০,০০০` or `Tk 12,50,000`.
-fn taka(lang: Lang, poisha: i64) -> String {
+pub(super) fn taka(lang: Lang, poisha: i64) -> String {
     let b = seba_claims::money::show(poisha);
     lang.pick(&b.bn, &b.en).to_string()
 }
 
-fn district_name(lang: Lang, code: u16) -> String {
+pub(super) fn district_name(lang: Lang, code: u16) -> String {
     Geography::bangladesh()
         .district(DistrictId(code))
         .map(|d| lang.pick(&d.name_bn, &d.name_en).to_string())
@@ -54,7 +54,7 @@ fn district_name(lang: Lang, code: u16) -> String {
 }
 
 /// `2021-07` as "July 2021" (`জুলাই ২০২১`).
-fn month_name(lang: Lang, month: &str) -> String {
+pub(super) fn month_name(lang: Lang, month: &str) -> String {
     let (year, m) = month.split_once('-').unwrap_or((month, ""));
     match m.parse::<u8>() {
         Ok(m @ 1..=12) => format!(

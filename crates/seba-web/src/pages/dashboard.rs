@@ -11,6 +11,12 @@
 //! reached last — how many started, completed, ended, were abandoned or are still open,
 //! and the screens where sessions were abandoned most.
 //!
+//! Then the e-commerce complaint cell's claims, from the cell's own report
+//! ([`seba_app::App::recent_claims_report`], built at most once a minute; nothing withheld,
+//! unlike the public transparency page): the totals, what the ten merchants owing most
+//! still owe, claims by the month of the order, and the ten districts whose claimants are
+//! owed most. Not limited to the chosen days: a claim is owed until it is refunded.
+//!
 //! [`UssdStore::ussd_stats`]: seba_store::UssdStore::ussd_stats
 
 use axum::Router;
@@ -23,10 +29,12 @@ use jiff::civil::Date;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use seba_app::claims_report::Report;
 use seba_core::staff::Permission;
 use seba_store::UssdStatRow;
 
 use super::charts::{bar_chart, percent_bars, stacked_columns};
+use super::claims_transparency::{district_name, month_name, taka};
 use super::staff::{Desk, desk_page};
 use super::ussd::{menu_label, menu_order, step_label};
 use super::{Lang, error_texts, errors_box, t, t_args, with_status};
@@ -116,6 +124,16 @@ pub async fn dashboard(
         },
         None => None,
     };
+    let claims = match &stats {
+        Some(_) => match state.app.recent_claims_report().await {
+            Ok(r) => Some(r),
+            Err(e) => {
+                errors.extend(error_texts(lang, e).1);
+                None
+            }
+        },
+        None => None,
+    };
     let snap = state.app.snapshot().await.ok();
     let category_name = |code: &str| {
         snap.as_ref()
@@ -181,6 +199,9 @@ pub async fn dashboard(
             }
             @if let Some(u) = &ussd {
                 (ussd_section(lang, u))
+            }
+            @if let Some(r) = &claims {
+                (claims_section(lang, r))
             }
             p.muted { (t_args(lang, "dash-generated", &[("at", super::agent::when(&state, lang, s.generated_at).into())])) }
         }
@@ -395,6 +416,135 @@ fn ussd_section(lang: Lang, u: &UssdPanel) -> Markup {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// E-commerce claims
+
+/// How many merchants the chart shows, and districts the table.
+const TOP_CLAIMS: usize = 10;
+
+/// The panel's totals over every merchant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct ClaimTotals {
+    claims: i64,
+    paid: i64,
+    refunded: i64,
+    open: i64,
+}
+
+fn claim_totals(r: &Report) -> ClaimTotals {
+    r.merchants
+        .iter()
+        .fold(ClaimTotals::default(), |t, l| ClaimTotals {
+            claims: t.claims + l.totals.claims,
+            paid: t.paid + l.totals.paid_poisha,
+            refunded: t.refunded + l.totals.refunded_poisha,
+            open: t.open + l.totals.open_claims,
+        })
+}
+
+/// The merchants owing most (the report's order), as chart bars in whole taka.
+fn outstanding_bars(lang: Lang, r: &Report) -> Vec<(String, i64)> {
+    r.merchants
+        .iter()
+        .take(TOP_CLAIMS)
+        .map(|l| {
+            let name = l.name(lang == Lang::Bn);
+            let name = if name.is_empty() {
+                t_args(
+                    lang,
+                    "dash-claims-merchant-id",
+                    &[("id", lang.digits(&l.merchant_id.to_string()).into())],
+                )
+            } else {
+                name.to_string()
+            };
+            (name, l.outstanding_poisha().max(0) / 100)
+        })
+        .collect()
+}
+
+/// The districts whose claimants are owed most, largest first (then more claims, then by
+/// code), at most [`TOP_CLAIMS`].
+fn top_districts(r: &Report) -> Vec<&seba_store::DistrictSummary> {
+    let mut d: Vec<_> = r.districts.iter().collect();
+    d.sort_by_key(|d| {
+        (
+            std::cmp::Reverse(d.paid_poisha - d.refunded_poisha),
+            std::cmp::Reverse(d.claims),
+            d.district,
+        )
+    });
+    d.truncate(TOP_CLAIMS);
+    d
+}
+
+fn claims_section(lang: Lang, r: &Report) -> Markup {
+    let totals = claim_totals(r);
+    let bars = outstanding_bars(lang, r);
+    let months: Vec<String> = r
+        .months
+        .iter()
+        .map(|m| month_name(lang, &m.month))
+        .collect();
+    let series = vec![(
+        t(lang, "dash-claims-series"),
+        r.months.iter().map(|m| m.claims).collect::<Vec<i64>>(),
+    )];
+    let districts = top_districts(r);
+    html! {
+        section.card id="claims" {
+            h2 { (t(lang, "dash-claims-title")) }
+            @if r.merchants.is_empty() {
+                p.muted { (t(lang, "dash-claims-none")) }
+            } @else {
+                p { (t(lang, "dash-claims-intro")) }
+                p id="claims-totals" {
+                    strong { (t(lang, "dash-claims-claims")) ": " } (lang.int(totals.claims))
+                    " · " strong { (t(lang, "dash-claims-merchants")) ": " } (lang.int(r.merchants.len() as i64))
+                    " · " strong { (t(lang, "dash-claims-open")) ": " } (lang.int(totals.open))
+                    " · " strong { (t(lang, "dash-claims-paid")) ": " } (taka(lang, totals.paid))
+                    " · " strong { (t(lang, "dash-claims-refunded")) ": " } (taka(lang, totals.refunded))
+                    " · " strong { (t(lang, "dash-claims-outstanding")) ": " } (taka(lang, totals.paid - totals.refunded))
+                }
+                p {
+                    a href="/agent/claims" { (t(lang, "dash-claims-all")) }
+                    " · "
+                    a href="/claims/transparency" { (t(lang, "dash-claims-public")) }
+                }
+                div.charts {
+                    div { (bar_chart(lang, &t(lang, "dash-claims-chart-merchants"), &bars)) }
+                    div { (stacked_columns(lang, &t(lang, "dash-claims-chart-months"), &months, &series)) }
+                }
+                h3 { (t(lang, "dash-claims-districts")) }
+                div.table-wrap {
+                    table.list.report id="claims-districts" {
+                        thead { tr {
+                            th scope="col" { (t(lang, "dash-claims-district")) }
+                            th.num scope="col" { (t(lang, "dash-claims-claims")) }
+                            th.num scope="col" { (t(lang, "dash-claims-victims")) }
+                            th.num scope="col" { (t(lang, "dash-claims-paid")) }
+                            th.num scope="col" { (t(lang, "dash-claims-refunded")) }
+                            th.num scope="col" { (t(lang, "dash-claims-outstanding")) }
+                        } }
+                        tbody {
+                            @for d in &districts {
+                                tr id=(format!("claims-district-{}", d.district)) {
+                                    th scope="row" { (district_name(lang, d.district)) }
+                                    td.num { (lang.int(d.claims)) }
+                                    td.num { (lang.int(d.victims)) }
+                                    td.num { (taka(lang, d.paid_poisha)) }
+                                    td.num { (taka(lang, d.refunded_poisha)) }
+                                    td.num { strong { (taka(lang, d.paid_poisha - d.refunded_poisha)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,6 +590,100 @@ mod tests {
             ]
         );
         assert_eq!(summarise(&[]), UssdPanel::default());
+    }
+
+    fn claims_report() -> Report {
+        use seba_claims::merchant::MerchantStatus;
+        use seba_store::{DistrictSummary, MerchantRecord, MerchantSummary, MonthSummary};
+        let at: Timestamp = "2026-11-22T04:00:00Z".parse().unwrap();
+        let merchant = |id: i64, en: &str, bn: &str| MerchantRecord {
+            id,
+            legal_bn: String::new(),
+            legal_en: String::new(),
+            trade_bn: bn.into(),
+            trade_en: en.into(),
+            aliases: vec![],
+            web: vec![],
+            licence: None,
+            district: None,
+            status: MerchantStatus::InLiquidation.as_str().into(),
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        };
+        let summary = |id: i64, claims: i64, paid: i64, refunded: i64| MerchantSummary {
+            merchant_id: id,
+            claims,
+            victims: claims,
+            paid_poisha: paid,
+            refunded_poisha: refunded,
+            open_claims: claims,
+            oldest_open: None,
+            delivery_missed: 0,
+            refund_missed: 0,
+        };
+        let district = |district: u16, claims: i64, paid: i64, refunded: i64| DistrictSummary {
+            district,
+            claims,
+            victims: claims,
+            paid_poisha: paid,
+            refunded_poisha: refunded,
+        };
+        let districts = (1..=12u16)
+            .map(|d| district(d, 1, i64::from(d) * 100_000, 0))
+            .collect();
+        Report::build(
+            &[merchant(1, "Evaly", "ইভ্যালি"), merchant(2, "", "")],
+            vec![
+                summary(1, 3, 12_500_000, 2_500_000),
+                summary(2, 1, 500_000, 0),
+            ],
+            districts,
+            vec![MonthSummary {
+                month: "2021-07".into(),
+                claims: 4,
+                victims: 4,
+                paid_poisha: 13_000_000,
+                refunded_poisha: 2_500_000,
+            }],
+            at,
+        )
+    }
+
+    #[test]
+    fn the_claims_panel_shows_totals_merchants_months_and_districts() {
+        let r = claims_report();
+        assert_eq!(
+            claim_totals(&r),
+            ClaimTotals {
+                claims: 4,
+                paid: 13_000_000,
+                refunded: 2_500_000,
+                open: 4
+            }
+        );
+        assert_eq!(
+            outstanding_bars(Lang::En, &r),
+            [
+                ("Evaly".to_string(), 100_000),
+                ("Merchant 2".to_string(), 5_000)
+            ]
+        );
+        let top: Vec<u16> = top_districts(&r).iter().map(|d| d.district).collect();
+        assert_eq!(top, [12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+        let bn = claims_section(Lang::Bn, &r).into_string();
+        assert!(bn.contains("ইভ্যালি") && bn.contains("জুলাই ২০২১"), "{bn}");
+        assert!(
+            bn.contains("ইভ্যালি: ১,০০,০০০"),
+            "the outstanding in taka: {bn}"
+        );
+        assert!(bn.contains("৳১,০৫,০০০"), "the total outstanding: {bn}");
+        assert_eq!(bn.matches("<svg").count(), 2);
+        assert_eq!(bn.matches("id=\"claims-district-").count(), 10);
+        let empty = Report::build(&[], vec![], vec![], vec![], r.generated_at);
+        let html = claims_section(Lang::En, &empty).into_string();
+        assert!(html.contains("No claims have been filed yet"), "{html}");
+        assert!(!html.contains("<svg"));
     }
 
     #[test]

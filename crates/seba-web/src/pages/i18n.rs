@@ -97,6 +97,7 @@ pub(crate) const BN_FTL: &[&str] = &[
     include_str!("../../i18n/bn-claims.ftl"),
     include_str!("../../i18n/bn-claim-desk.ftl"),
     include_str!("../../i18n/bn-claim-portal.ftl"),
+    include_str!("../../i18n/bn-claim-dash.ftl"),
 ];
 pub(crate) const EN_FTL: &[&str] = &[
     include_str!("../../i18n/en.ftl"),
@@ -110,6 +111,7 @@ pub(crate) const EN_FTL: &[&str] = &[
     include_str!("../../i18n/en-claims.ftl"),
     include_str!("../../i18n/en-claim-desk.ftl"),
     include_str!("../../i18n/en-claim-portal.ftl"),
+    include_str!("../../i18n/en-claim-dash.ftl"),
 ];
 
 fn bundle(lang: Lang, sources: &[&str]) -> FluentBundle<FluentResource> {

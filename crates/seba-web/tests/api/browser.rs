@@ -839,3 +839,265 @@ async fn an_agent_files_a_complaint_on_the_ussd_simulator_in_chromium(t: TestApp
     shoot(&s, "44-ussd-dashboard").await;
     s.close().await.expect("closing the supervisor's session");
 }
+
+sqlite_only! {
+    a_claim_walks_from_filing_to_refund_in_chromium =>
+        sqlite_claims_a_claim_walks_from_filing_to_refund_in_chromium;
+}
+
+/// One e-commerce claim through real pages with scripts off: a victim files it in Bengali
+/// (Bengali digits, a receipt photo) from the home page, the cell verifies it on its page
+/// and forwards it with the merchant's batch, the merchant's staff answer it and record
+/// the full refund on the merchant portal, and the victim tracks it to "refunded in full".
+async fn a_claim_walks_from_filing_to_refund_in_chromium(t: TestApp) {
+    use seba_core::text::{ascii_digits, bengali_digits};
+
+    // The merchant and its portal user, set up through the API and the application.
+    let evaly = t
+        .post(
+            &t.supervisor,
+            "/api/v1/merchants",
+            &serde_json::json!({
+                "trade_en": "Evaly", "trade_bn": "ইভ্যালি", "web": ["evaly.com.bd"],
+                "district": "Dhaka", "status": "in_liquidation"
+            }),
+        )
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .expect("the merchant's id");
+    t.app
+        .add_merchant_user(
+            "evaly.staff",
+            "Evaly staff",
+            crate::common::PASSWORD,
+            evaly,
+            seba_app::cases::Caller::system(),
+        )
+        .await
+        .expect("the merchant's portal user");
+
+    // The victim, on a phone with scripts off, from the home page.
+    let Some((_driver, c)) = browser(false).await else {
+        return;
+    };
+    c.goto(&format!("{}/", t.base)).await.expect("home");
+    click(&c, Locator::Css("a[href='/claims/new']")).await;
+    wait_for_path(&c, "/claims/new").await;
+    type_into(&c, Locator::Id("claimant_msisdn"), "০১৭১২-৩৪৫৬৭৮").await;
+    type_into(&c, Locator::Id("claimant_name"), "রহিম উদ্দিন").await;
+    let dhaka = seba_geo::Geography::bangladesh()
+        .district_typed("Dhaka")
+        .expect("Dhaka")
+        .id
+        .0
+        .to_string();
+    c.find(Locator::Id("district"))
+        .await
+        .expect("district")
+        .select_by_value(&dhaka)
+        .await
+        .expect("choose the district");
+    type_into(&c, Locator::Id("merchant"), "ইভ্যালি").await;
+    type_into(&c, Locator::Id("order_id"), "EV-2021-0715").await;
+    type_into(&c, Locator::Id("order_date"), "১৫/০৭/২০২১").await;
+    type_into(&c, Locator::Id("product"), "মোটরসাইকেল").await;
+    c.find(Locator::Id("delivery"))
+        .await
+        .expect("delivery")
+        .select_by_value("not_delivered")
+        .await
+        .expect("choose what arrived");
+    type_into(&c, Locator::Id("amount_paid"), "১,২৫,০০০").await;
+    c.find(Locator::Id("payment_method"))
+        .await
+        .expect("payment method")
+        .select_by_value("bkash")
+        .await
+        .expect("choose bKash");
+    let receipt =
+        std::env::temp_dir().join(format!("seba-claim-receipt-{}.png", std::process::id()));
+    std::fs::write(&receipt, crate::common::PNG).expect("writing the receipt");
+    type_into(
+        &c,
+        Locator::Id("attachment"),
+        &receipt.display().to_string(),
+    )
+    .await;
+    shoot(&c, "50-claim-form").await;
+    click(
+        &c,
+        Locator::Css("form[action='/claims/new'] button[type=submit]"),
+    )
+    .await;
+    wait_for_path(&c, "/claims/filed").await;
+    let shown = c
+        .find(Locator::Css("p.case-number strong"))
+        .await
+        .expect("the claim's number")
+        .text()
+        .await
+        .expect("its text");
+    let number = ascii_digits(shown.trim());
+    assert_eq!(shown.trim(), bengali_digits(&number), "in Bengali digits");
+    let url = c.current_url().await.expect("url");
+    assert!(
+        url.query_pairs().any(|(k, v)| k == "number" && v == number),
+        "the number on the page is the one filed: {url}"
+    );
+    shoot(&c, "51-claim-filed").await;
+    let _ = std::fs::remove_file(&receipt);
+    let digits = number.replace('-', "");
+
+    // The cell: an agent logs in, opens the claim from the claims list and verifies it.
+    let Some((_agent_driver, a)) = browser(false).await else {
+        return;
+    };
+    a.goto(&format!("{}/agent/login", t.base))
+        .await
+        .expect("login");
+    type_into(&a, Locator::Id("username"), t.agent.username).await;
+    type_into(&a, Locator::Id("password"), crate::common::PASSWORD).await;
+    click(&a, Locator::Css("form[action='/agent/login'] button")).await;
+    wait_for_path(&a, "/agent").await;
+    click(&a, Locator::Css("nav.desk-nav a[href='/agent/claims']")).await;
+    wait_for_path(&a, "/agent/claims").await;
+    let claim_link = format!("a[href='/agent/claims/{digits}']");
+    click(&a, Locator::Css(&claim_link)).await;
+    wait_for_path(&a, &format!("/agent/claims/{digits}")).await;
+    let html = wait_for(&a, "the claim's page", |h| h.contains("id=\"move\"")).await;
+    assert!(html.contains("ইভ্যালি"), "the shop matched: {html}");
+    assert!(html.contains("EV-2021-0715"), "{html}");
+    click(&a, Locator::Css("input[name=to][value=verified]")).await;
+    type_into(&a, Locator::Id("note"), "রসিদ দেখা হয়েছে").await;
+    click(&a, Locator::Id("move")).await;
+    wait_for(&a, "the claim verified", |h| {
+        h.contains("role=\"status\"") && h.contains("value=\"forwarded\"")
+    })
+    .await;
+
+    // Forwarded with the merchant's batch of verified claims, from the claims list.
+    click(&a, Locator::Css("main a[href='/agent/claims']")).await;
+    wait_for_path(&a, "/agent/claims").await;
+    click(&a, Locator::Css("a[href='/agent/claims/forward']")).await;
+    wait_for_path(&a, "/agent/claims/forward").await;
+    a.find(Locator::Id("merchant"))
+        .await
+        .expect("the merchant picker")
+        .select_by_value(&evaly.to_string())
+        .await
+        .expect("choose Evaly");
+    click(
+        &a,
+        Locator::Css("form[action='/agent/claims/forward'][method=get] button"),
+    )
+    .await;
+    wait_for(&a, "Evaly's verified claims", |h| {
+        h.contains("id=\"forward\"") && h.contains(&format!("href=\"/agent/claims/{digits}\""))
+    })
+    .await;
+    click(&a, Locator::Id("forward")).await;
+    wait_for(&a, "the batch forwarded", |h| {
+        h.contains("role=\"status\"") && h.contains("forward.csv?merchant=")
+    })
+    .await;
+    shoot(&a, "52-claim-forwarded").await;
+    a.close().await.expect("closing the agent's session");
+
+    // The merchant's staff, in a browser of their own.
+    let Some((_merchant_driver, m)) = browser(false).await else {
+        return;
+    };
+    m.goto(&format!("{}/agent/login", t.base))
+        .await
+        .expect("login");
+    type_into(&m, Locator::Id("username"), "evaly.staff").await;
+    type_into(&m, Locator::Id("password"), crate::common::PASSWORD).await;
+    click(&m, Locator::Css("form[action='/agent/login'] button")).await;
+    wait_for_path(&m, "/merchant").await;
+    click(
+        &m,
+        Locator::Css(&format!("a[href='/merchant/claims/{digits}']")),
+    )
+    .await;
+    wait_for_path(&m, &format!("/merchant/claims/{digits}")).await;
+    let html = wait_for(&m, "the claim's page", |h| h.contains("id=\"send-answer\"")).await;
+    assert!(
+        !html.contains("01712345678") && !html.contains("০১৭১২৩৪৫৬৭৮"),
+        "the claimant's number is masked: {html}"
+    );
+    type_into(
+        &m,
+        Locator::Id("answer"),
+        "দুঃখিত, মোটরসাইকেল দেওয়া যায়নি। পুরো টাকা বিকাশে ফেরত দেওয়া হবে।",
+    )
+    .await;
+    click(&m, Locator::Id("send-answer")).await;
+    wait_for(&m, "the answer sent", |h| {
+        h.contains("role=\"status\"") && !h.contains("id=\"send-answer\"")
+    })
+    .await;
+    type_into(&m, Locator::Id("amount"), "125000").await;
+    // A date field: the digits fill its parts in the browser's own order (day first in a
+    // Bengali locale; headless Chromium here shows month/day/year), so both are tried.
+    let paid_on = m.find(Locator::Id("paid_on")).await.expect("the date");
+    paid_on
+        .send_keys("20112026")
+        .await
+        .expect("typing the date");
+    let typed = paid_on.prop("value").await.expect("its value");
+    if typed.as_deref() != Some("2026-11-20") {
+        paid_on.clear().await.expect("clearing the date");
+        paid_on
+            .send_keys("11202026")
+            .await
+            .expect("typing the date");
+    }
+    assert_eq!(
+        paid_on.prop("value").await.expect("its value").as_deref(),
+        Some("2026-11-20")
+    );
+    type_into(&m, Locator::Id("channel"), "bKash").await;
+    type_into(&m, Locator::Id("reference"), "BK8X2M4Q7R").await;
+    shoot(&m, "53-merchant-refund").await;
+    click(&m, Locator::Id("record-refund")).await;
+    let html = wait_for(&m, "the refund recorded", |h| {
+        h.contains("role=\"status\"") && h.contains("BK8X2M4Q7R")
+    })
+    .await;
+    assert!(html.contains("পুরো টাকা ফেরত"), "{html}");
+    shoot(&m, "54-merchant-refunded").await;
+    m.close().await.expect("closing the merchant's session");
+
+    // The victim tracks it, with the code from the SMS.
+    c.goto(&format!("{}/track", t.base)).await.expect("track");
+    type_into(&c, Locator::Id("number"), &bengali_digits(&number)).await;
+    type_into(&c, Locator::Id("msisdn"), "01712345678").await;
+    click(&c, Locator::Css("button[type=submit]")).await;
+    wait_for(&c, "the code form", |h| h.contains("name=\"challenge\"")).await;
+    let challenge = c
+        .find(Locator::Css("input[name=challenge]"))
+        .await
+        .expect("the code form")
+        .attr("value")
+        .await
+        .expect("value")
+        .expect("a challenge");
+    let code = t.sms_code(&challenge).await;
+    type_into(&c, Locator::Id("code"), &bengali_digits(&code)).await;
+    click(&c, Locator::Css("button[type=submit]")).await;
+    wait_for_path(&c, "/track/case").await;
+    let html = wait_for(&c, "the claim's standing", |h| h.contains("পুরো টাকা ফেরত")).await;
+    assert!(html.contains("BK8X2M4Q7R"), "the refund: {html}");
+    assert!(html.contains("২০/১১/২০২৬"), "the refund's day: {html}");
+    assert!(html.contains("৳১,২৫,০০০"), "the amount: {html}");
+    assert!(html.contains("৳০"), "nothing outstanding: {html}");
+    shoot(&c, "55-claim-tracked").await;
+    c.close().await.expect("closing the session");
+
+    let detail = t.get(&t.agent, &format!("/api/v1/claims/{number}")).await;
+    let detail = detail.expect(200);
+    assert_eq!(detail["stage"], "refunded", "{detail}");
+    assert_eq!(detail["outstanding_poisha"], 0, "{detail}");
+    assert_eq!(detail["refunded_poisha"], 12_500_000, "{detail}");
+}

@@ -19,6 +19,7 @@ mod auth;
 mod browser;
 mod cases;
 mod centres_pages;
+mod claim_dashboard;
 mod claim_desk;
 mod claim_portal;
 mod claims;
