@@ -5,6 +5,7 @@
 //! each sending its next request when the previous one is answered, latencies into an HDR
 //! histogram), runs only against loopback, and stops by itself after the given time.
 
+mod claims_bench;
 mod inbox_bench;
 mod locator_bench;
 mod pin_bench;
@@ -52,6 +53,7 @@ fn main() -> anyhow::Result<()> {
         "locator-bench" => rt.block_on(locator_bench::run(&args)),
         "pin-bench" => rt.block_on(pin_bench::run(&args)),
         "ussd-bench" => rt.block_on(ussd_bench::run(&args)),
+        "claims-bench" => rt.block_on(claims_bench::run(&args)),
         "load" => {
             let url = args.get("--url").context("--url")?;
             let token = args.get("--token").context("--token")?;
@@ -83,6 +85,9 @@ fn main() -> anyhow::Result<()> {
             );
             eprintln!(
                 "       cargo xtask ussd-bench [--seconds 15] [--connections 8] [--rate 1000] [--no-build]"
+            );
+            eprintln!(
+                "       cargo xtask claims-bench [--claims 500000] [--merchants 2000] [--data DIR] [--seconds 15] [--import-rows 50000] [--no-build]"
             );
             eprintln!(
                 "       cargo xtask load --url http://127.0.0.1:8080 --token TOKEN [--seconds 20] [--connections 64]"

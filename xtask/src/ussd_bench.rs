@@ -443,7 +443,7 @@ async fn complaints(
 
 /// CPU time (user + system) a process has used so far, from `/proc/<pid>/stat` (Linux; the
 /// kernel reports it in USER_HZ = 100 ticks a second).
-fn cpu_time(pid: u32) -> Option<Duration> {
+pub(crate) fn cpu_time(pid: u32) -> Option<Duration> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // After the command's `)`: state is the first field, utime the 12th, stime the 13th.
     let rest = stat.rsplit_once(')')?.1;
