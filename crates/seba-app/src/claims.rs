@@ -188,10 +188,6 @@ pub struct ImportReport {
     pub bad: Vec<(usize, Vec<FieldError>)>,
 }
 
-fn dhaka() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Asia/Dhaka").unwrap_or(jiff::tz::TimeZone::UTC)
-}
-
 fn has_bengali(s: &str) -> bool {
     s.chars().any(|c| ('\u{0980}'..='\u{09FF}').contains(&c))
 }
@@ -360,7 +356,7 @@ impl App {
         caller: Caller,
         import_key: Option<String>,
     ) -> Result<Filed, ClaimError> {
-        let today = self.now().to_zoned(dhaka()).date();
+        let today = self.now().to_zoned(seba_core::clock::dhaka()).date();
         let checked = input.check(today).map_err(ClaimError::Invalid)?;
         let (merchant, new_merchant) = self.merchant_for(&checked.merchant).await?;
         let filed = self
@@ -714,7 +710,7 @@ impl App {
                 ),
             }]));
         }
-        if paid_on > self.now().to_zoned(dhaka()).date() {
+        if paid_on > self.now().to_zoned(seba_core::clock::dhaka()).date() {
             return Err(ClaimError::Invalid(vec![FieldError {
                 field: "paid_on",
                 message: Bilingual::new(
@@ -916,9 +912,10 @@ impl App {
                 });
             }
         };
-        let today = self.now().to_zoned(dhaka()).date();
+        let today = self.now().to_zoned(seba_core::clock::dhaka()).date();
         // Check every row, and resolve each merchant name once.
-        let mut work: Vec<(usize, CheckedClaim, String)> = Vec::new();
+        // Rows to file, each with its merchant name's folded key (computed once).
+        let mut work: Vec<(usize, CheckedClaim, String, String)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for row in sheet.rows {
             if taken.contains(&row.key) || !seen.insert(row.key.clone()) {
@@ -926,19 +923,21 @@ impl App {
                 continue;
             }
             match row.input.check(today) {
-                Ok(c) => work.push((row.line, c, row.key)),
+                Ok(c) => {
+                    let folded = seba_claims::merchant::keys(&c.merchant).folded;
+                    work.push((row.line, c, row.key, folded));
+                }
                 Err(errors) => report.bad.push((row.line, errors)),
             }
         }
         let mut merchants: HashMap<String, (MerchantRecord, bool)> = HashMap::new();
-        for (_, c, _) in &work {
-            let folded = seba_claims::merchant::keys(&c.merchant).folded;
-            if merchants.contains_key(&folded) {
+        for (_, c, _, folded) in &work {
+            if merchants.contains_key(folded) {
                 continue;
             }
             match self.merchant_for(&c.merchant).await {
                 Ok(m) => {
-                    merchants.insert(folded, m);
+                    merchants.insert(folded.clone(), m);
                 }
                 Err(e) => {
                     return Err(FileError::Csv {
@@ -948,33 +947,30 @@ impl App {
                 }
             }
         }
-        // A new merchant is written with its first claim; the rest of its rows wait for it.
-        let mut first_of_new: Vec<(usize, CheckedClaim, String)> = Vec::new();
-        let mut rest: Vec<(usize, CheckedClaim, String)> = Vec::new();
-        let mut introduced = std::collections::HashSet::new();
-        for item in work {
-            let folded = seba_claims::merchant::keys(&item.1.merchant).folded;
-            let is_new = merchants.get(&folded).is_some_and(|(_, new)| *new);
-            if is_new && introduced.insert(folded) {
-                first_of_new.push(item);
+        // A new merchant is written with its first claim (which then carries it); the rest
+        // of its rows wait for that.
+        let mut first_of_new = Vec::new();
+        let mut rest = Vec::new();
+        for (line, c, key, folded) in work {
+            let Some((m, new)) = merchants.get_mut(&folded) else {
+                continue;
+            };
+            if *new {
+                *new = false;
+                first_of_new.push((line, c, key, m.clone(), true));
             } else {
-                rest.push(item);
+                rest.push((line, c, key, m.clone(), false));
             }
         }
-        for (phase, items) in [(true, first_of_new), (false, rest)] {
+        for items in [first_of_new, rest] {
             let mut set = tokio::task::JoinSet::new();
             let mut iter = items.into_iter();
             loop {
                 while set.len() < IMPORT_IN_FLIGHT {
-                    let Some((line, c, key)) = iter.next() else {
+                    let Some((line, c, key, m, write_merchant)) = iter.next() else {
                         break;
                     };
-                    let folded = seba_claims::merchant::keys(&c.merchant).folded;
-                    let Some((m, new)) = merchants.get(&folded).cloned() else {
-                        continue;
-                    };
                     let app = self.clone();
-                    let write_merchant = phase && new;
                     set.spawn(async move {
                         let r = app
                             .file_checked(&c, m, write_merchant, Channel::Api, caller, Some(key))
@@ -1086,13 +1082,7 @@ impl App {
 
 /// A claimant's mobile number as a merchant may see it: `01712-***678`.
 pub fn masked_mobile(e164: &str) -> String {
-    match seba_core::contact::Msisdn::parse(e164) {
-        Ok(m) => {
-            let n = m.national();
-            format!("{}-***{}", &n[..5], &n[8..])
-        }
-        Err(_) => "***".into(),
-    }
+    seba_core::contact::Msisdn::parse(e164).map_or_else(|_| "***".into(), |m| m.masked_national())
 }
 
 fn names_of(m: &MerchantRecord) -> MerchantNames {
@@ -1351,7 +1341,7 @@ mod tests {
             .move_claim(id, Stage::MerchantResponded, merchant, None)
             .await
             .unwrap();
-        let today = t.app.now().to_zoned(dhaka()).date();
+        let today = t.app.now().to_zoned(seba_core::clock::dhaka()).date();
         let part = t
             .app
             .record_refund(id, 400_000, today, "bKash", "TX1", merchant)

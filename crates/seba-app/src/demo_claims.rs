@@ -442,10 +442,6 @@ fn again(c: &DemoClaim) -> ClaimInput {
     input
 }
 
-fn dhaka() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Asia/Dhaka").unwrap_or(jiff::tz::TimeZone::UTC)
-}
-
 fn refund_channel(method: &str) -> &'static str {
     match method {
         "bKash" => "bKash",
@@ -702,7 +698,7 @@ impl App {
         if amount <= 0 {
             return Ok(());
         }
-        let paid_on = self.now().to_zoned(dhaka()).date();
+        let paid_on = self.now().to_zoned(seba_core::clock::dhaka()).date();
         self.record_refund(
             id,
             amount,

@@ -34,7 +34,7 @@ use seba_core::audit::EventDraft;
 use seba_core::bilingual::{Bilingual, Explain};
 use seba_core::case::Actor;
 use seba_core::contact::Msisdn;
-use seba_core::text::{bengali_digits, group_lakh};
+use seba_core::text::bengali_digits;
 use seba_core::wallet::{Nid, Pin, PinRule};
 use seba_store::{
     CaseWrite, Commit, OutboxDraft, ResetGuardRecord, ResetSessionRecord, SideWrite, StoreError,
@@ -176,7 +176,7 @@ impl Explain for ResetError {
 }
 
 fn dhaka() -> TimeZone {
-    TimeZone::get("Asia/Dhaka").unwrap_or(TimeZone::UTC)
+    seba_core::clock::dhaka()
 }
 
 /// One of the four transactions shown in step 1. The UI renders it in either language
@@ -210,11 +210,7 @@ impl Choice {
             "recharge" => ("মোবাইল রিচার্জ", "Mobile recharge"),
             other => (other, other),
         };
-        let taka = group_lakh(self.amount_poisha / 100);
-        let amount = match self.amount_poisha % 100 {
-            0 => taka,
-            p => format!("{taka}.{:02}", p.abs()),
-        };
+        let amount = seba_core::text::taka(self.amount_poisha);
         Bilingual::new(
             format!("{bn} ৳{}", bengali_digits(&amount)),
             format!("{en} ৳{amount}"),
@@ -540,7 +536,7 @@ impl App {
         );
         let sms = self.temporary_pin_sms(&msisdn, token_hash, &temporary, next.otp_sends);
         let passed = IdentityPassed {
-            masked_msisdn: masked(&msisdn),
+            masked_msisdn: Msisdn::masked_national(&msisdn),
             temporary_pin_expires_at: otp_expires_at,
             resends_left: (wallet.otp_sends - next.otp_sends).max(0),
         };
@@ -862,7 +858,7 @@ impl App {
             }),
             "otp" => Some(ResetView::TemporaryPin {
                 masked_msisdn: Msisdn::parse(&session.msisdn)
-                    .map(|m| masked(&m))
+                    .map(|m| Msisdn::masked_national(&m))
                     .unwrap_or_default(),
                 temporary_pin_expires_at: session.otp_expires_at,
                 resends_left: (self.settings.wallet.otp_sends - session.otp_sends).max(0),
@@ -952,12 +948,6 @@ fn date_bytes(d: Date) -> [u8; 4] {
 fn registered(e164: &str) -> Result<Msisdn, ResetError> {
     Msisdn::parse(e164)
         .map_err(|e| ResetError::App(AppError::Config(format!("stored number: {e}"))))
-}
-
-/// "01712-***678".
-fn masked(msisdn: &Msisdn) -> String {
-    let national = msisdn.national();
-    format!("{}-***{}", &national[..5], &national[8..])
 }
 
 /// A short, non-secret name for a session in the audit trail and SMS keys.
@@ -1210,7 +1200,7 @@ mod tests {
             c.label(),
             Bilingual::new("পেমেন্ট ৳১,২৫,৩৪৭.৫০", "Payment ৳1,25,347.50")
         );
-        assert_eq!(masked(&msisdn(NUMBER)), "01712-***678");
+        assert_eq!(Msisdn::masked_national(&msisdn(NUMBER)), "01712-***678");
     }
 
     #[tokio::test]

@@ -105,11 +105,7 @@ pub fn parse_taka(input: &str) -> Result<i64, AmountError> {
 
 /// `৳১২,৫০০` / `Tk 12,500` (poisha shown only when there are some).
 pub fn show(poisha: i64) -> Bilingual {
-    let taka = seba_core::text::group_lakh(poisha / 100);
-    let amount = match poisha % 100 {
-        0 => taka,
-        p => format!("{taka}.{:02}", p.abs()),
-    };
+    let amount = seba_core::text::taka(poisha);
     Bilingual::new(
         format!("৳{}", seba_core::text::bengali_digits(&amount)),
         format!("Tk {amount}"),

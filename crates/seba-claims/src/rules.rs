@@ -126,10 +126,6 @@ impl Missed {
     }
 }
 
-fn dhaka() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Asia/Dhaka").unwrap_or(jiff::tz::TimeZone::UTC)
-}
-
 /// The end of the day `days` after `date`, in Dhaka.
 fn end_of_day_after(date: Date, days: i64) -> Timestamp {
     let day = date
@@ -137,7 +133,7 @@ fn end_of_day_after(date: Date, days: i64) -> Timestamp {
         .unwrap_or(date);
     day.tomorrow()
         .unwrap_or(day)
-        .to_zoned(dhaka())
+        .to_zoned(seba_core::clock::dhaka())
         .map(|z| z.timestamp())
         .unwrap_or(Timestamp::UNIX_EPOCH)
 }

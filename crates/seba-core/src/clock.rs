@@ -42,3 +42,10 @@ impl Clock for ManualClock {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+/// Bangladesh's time zone (from the bundled database; UTC+6, which it has kept since 2009,
+/// should the database lack it).
+pub fn dhaka() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Asia/Dhaka")
+        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(6)))
+}

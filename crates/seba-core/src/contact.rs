@@ -98,6 +98,12 @@ impl Msisdn {
         format!("0{}", &self.0[4..])
     }
 
+    /// 01712-***678: the national form masked, as a customer or a merchant is shown it.
+    pub fn masked_national(&self) -> String {
+        let national = self.national();
+        format!("{}-***{}", &national[..5], &national[8..])
+    }
+
     /// +8801712***678 — enough for an agent to recognise, nothing for a log reader.
     pub fn masked(&self) -> String {
         format!("{}***{}", &self.0[..8], &self.0[11..])

@@ -56,6 +56,16 @@ pub fn bengali_digits(input: &str) -> String {
 
 /// Group an integer the South Asian way: the last three digits, then pairs
 /// (5,40,00,000). ASCII digits; pass the result to [`bengali_digits`] for `bn`.
+/// An amount in poisha as taka with lakh grouping, poisha only when there are some:
+/// `12,500`, `1,25,000.50` (ASCII digits; [`bengali_digits`] for Bengali).
+pub fn taka(poisha: i64) -> String {
+    let taka = group_lakh(poisha / 100);
+    match poisha % 100 {
+        0 => taka,
+        p => format!("{taka}.{:02}", p.abs()),
+    }
+}
+
 pub fn group_lakh(n: i64) -> String {
     let out = fix_grouping(&n.unsigned_abs().to_string());
     if n < 0 { format!("-{out}") } else { out }

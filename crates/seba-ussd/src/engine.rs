@@ -960,25 +960,9 @@ impl<'a> Engine<'a> {
             }
             Answer::ResetResumed { token, to } => {
                 s.form.token = Some(token);
-                s.form.sent_to = Some(to);
-                s.back = vec![(Node::Home, 0)];
-                s.node = Node::PinTemporary;
-                s.page = 0;
-                Outcome::Reply(self.show(s))
+                self.temporary_pin_step(s, to)
             }
-            Answer::TemporaryPinSent { to } => {
-                s.form.sent_to = Some(to);
-                s.form.nid = None;
-                s.form.dob = None;
-                // Past this point there is no going back into the identity step.
-                s.back = vec![(Node::Home, 0)];
-                if s.node == Node::PinTemporary {
-                    return self.again(s, t("নতুন পিন পাঠানো হলো।", "A new temporary PIN was sent."));
-                }
-                s.node = Node::PinTemporary;
-                s.page = 0;
-                Outcome::Reply(self.show(s))
-            }
+            Answer::TemporaryPinSent { to } => self.temporary_pin_step(s, to),
             Answer::IdentityNotVerified => {
                 s.form.nid = None;
                 s.form.dob = None;
@@ -1048,6 +1032,21 @@ impl<'a> Engine<'a> {
             Answer::LanguageSaved => self.home(s),
             Answer::Refused(why) => self.finish(s, why, false),
         }
+    }
+
+    /// A temporary PIN is on its way to `to` (sent now, sent again, or sent before the
+    /// caller dialled again): ask for it. There is no going back into the identity step.
+    fn temporary_pin_step(&self, s: &mut Session, to: String) -> Outcome {
+        s.form.sent_to = Some(to);
+        s.form.nid = None;
+        s.form.dob = None;
+        s.back = vec![(Node::Home, 0)];
+        if s.node == Node::PinTemporary {
+            return self.again(s, t("নতুন পিন পাঠানো হলো।", "A new temporary PIN was sent."));
+        }
+        s.node = Node::PinTemporary;
+        s.page = 0;
+        Outcome::Reply(self.show(s))
     }
 
     /// Return to `node` in the history, dropping what came after it.

@@ -332,11 +332,7 @@ pub fn transaction(kind: &str, amount_poisha: i64) -> Text {
         "recharge" => ("রিচার্জ", "Recharge"),
         _ => ("লেনদেন", "Transaction"),
     };
-    let taka = seba_core::text::group_lakh(amount_poisha / 100);
-    let amount = match amount_poisha % 100 {
-        0 => taka,
-        p => format!("{taka}.{:02}", p.abs()),
-    };
+    let amount = seba_core::text::taka(amount_poisha);
     Text::new(
         format!("{bn} ৳{}", seba_core::text::bengali_digits(&amount)),
         format!("{en} Tk {amount}"),

@@ -475,6 +475,18 @@ pub struct RefundBody {
     pub reference: String,
 }
 
+impl RefundBody {
+    /// The amount in poisha and the day paid, or a 422 naming the field.
+    pub fn amount_and_date(&self) -> Result<(i64, jiff::civil::Date), ApiError> {
+        let amount = seba_claims::money::parse_taka(&self.amount)
+            .map_err(|e| ApiError::invalid("amount", e.explain()))?;
+        let paid_on = seba_claims::claim::parse_date(&self.paid_on).ok_or_else(|| {
+            ApiError::invalid("paid_on", Bilingual::new("তারিখটি বোঝা যায়নি", "Not a date"))
+        })?;
+        Ok((amount, paid_on))
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/claims/{number}/refunds", tag = "claims",
     params(("number" = String, Path, description = "The claim's case number")),
     request_body = RefundBody,
@@ -488,11 +500,7 @@ pub async fn refund(
 ) -> Result<Json<ClaimDetail>, ApiError> {
     staff.require(Permission::WorkCases)?;
     let body: RefundBody = json_body(&headers, &body)?;
-    let amount = seba_claims::money::parse_taka(&body.amount)
-        .map_err(|e| ApiError::invalid("amount", e.explain()))?;
-    let paid_on = seba_claims::claim::parse_date(&body.paid_on).ok_or_else(|| {
-        ApiError::invalid("paid_on", Bilingual::new("তারিখটি বোঝা যায়নি", "Not a date"))
-    })?;
+    let (amount, paid_on) = body.amount_and_date()?;
     let id = case_of(&number)?;
     let who = ClaimActor::Cell(staff.caller());
     state

@@ -12,10 +12,9 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use seba_app::claims::{ClaimActor, ClaimError, masked_mobile};
+use seba_app::claims::{ClaimActor, masked_mobile};
 use seba_claims::workflow::Stage;
 use seba_core::Bilingual;
-use seba_core::bilingual::Explain;
 use seba_core::ids::{CaseId, CaseNumber};
 use seba_store::ClaimRecord;
 
@@ -189,16 +188,12 @@ pub async fn refund(
 ) -> Result<Json<MerchantClaim>, ApiError> {
     let who = actor(&state, &staff).await?;
     let b: RefundBody = json_body(&headers, &body)?;
-    let amount = seba_claims::money::parse_taka(&b.amount)
-        .map_err(|e| ApiError::invalid("amount", e.explain()))?;
-    let paid_on = seba_claims::claim::parse_date(&b.paid_on).ok_or_else(|| {
-        ApiError::invalid("paid_on", Bilingual::new("তারিখটি বোঝা যায়নি", "Not a date"))
-    })?;
+    let (amount, paid_on) = b.amount_and_date()?;
     let id = own(&state, who, &number).await?;
     let claim = state
         .app
         .record_refund(id, amount, paid_on, &b.channel, &b.reference, who)
         .await
-        .map_err(|e: ClaimError| claim_error(e))?;
+        .map_err(claim_error)?;
     Ok(Json(view(&claim)))
 }

@@ -21,12 +21,12 @@
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, RequestExt, Router};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -41,7 +41,7 @@ use seba_core::ids::{CaseId, CaseNumber};
 use seba_geo::Geography;
 use seba_store::{IdempotencyRecord, StoredResponse};
 
-use super::complaints::{Upload, store_upload};
+use super::complaints::{Upload, read_form as read_form_with, store_upload};
 use super::{
     Lang, error_texts, errors_box, form_token, genuine_form, lang_of, page, replayed, see_other, t,
     t_args, with_form_cookie, with_status,
@@ -485,45 +485,7 @@ async fn read_form(
         Err(_) => return Err("file-unreadable"),
     };
     let req = Request::from_parts(parts, Body::from(bytes));
-    let multipart = req
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-    if !multipart {
-        return Form::<ClaimForm>::from_request(req, state)
-            .await
-            .map(|Form(f)| (f, None))
-            .map_err(|_| "file-unreadable");
-    }
-    let mut parts: Multipart = req.extract().await.map_err(|_| "file-unreadable")?;
-    let mut f = ClaimForm::default();
-    let mut upload = None;
-    loop {
-        let field = match parts.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => return Err("file-unreadable"),
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "attachment" {
-            let filename = field.file_name().unwrap_or_default().to_string();
-            let content_type = field.content_type().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|_| "file-unreadable")?.to_vec();
-            // No file chosen: browsers still send the part, empty and nameless.
-            if !(bytes.is_empty() && filename.is_empty()) {
-                upload = Some(Upload {
-                    filename,
-                    content_type,
-                    bytes,
-                });
-            }
-            continue;
-        }
-        let value = field.text().await.map_err(|_| "file-unreadable")?;
-        f.set(&name, value);
-    }
-    Ok((f, upload))
+    read_form_with(state, req, ClaimForm::set).await
 }
 
 /// Store the evidence (a photo or a PDF, its type sniffed), or say why it is refused.
@@ -676,7 +638,7 @@ async fn wait_for_first(state: &AppState, key: &str) -> Option<String> {
 
 /// The date in Dhaka, which a claim's order date may not be after.
 fn today(state: &AppState) -> jiff::civil::Date {
-    let tz = jiff::tz::TimeZone::get("Asia/Dhaka").unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = seba_core::clock::dhaka();
     state.app.now().to_zoned(tz).date()
 }
 

@@ -146,24 +146,46 @@ async fn form(
     }
 }
 
-/// Read the posted form: URL-encoded (no file) or multipart (with one, optional).
-async fn read_form(
+impl ComplaintForm {
+    fn set(&mut self, name: &str, value: String) {
+        match name {
+            "category" => self.category = value,
+            "description" => self.description = value,
+            "msisdn" => self.msisdn = value,
+            "name" => self.name = value,
+            "csrf" => self.csrf = value,
+            "key" => self.key = value,
+            "attached_sha" => self.attached_sha = value,
+            "attached_name" => self.attached_name = value,
+            _ => {}
+        }
+    }
+}
+
+/// Read a portal form posted URL-encoded (no file) or as multipart with one optional file
+/// in the part `attachment`; every other part goes to `set`. A refusal is the text key to
+/// show. The complaint and claim forms both read through here.
+pub(super) async fn read_form<F>(
     state: &AppState,
     req: Request,
-) -> Result<(ComplaintForm, Option<Upload>), &'static str> {
+    set: fn(&mut F, &str, String),
+) -> Result<(F, Option<Upload>), &'static str>
+where
+    F: Default + serde::de::DeserializeOwned + Send + 'static,
+{
     let multipart = req
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("multipart/form-data"));
     if !multipart {
-        return Form::<ComplaintForm>::from_request(req, state)
+        return Form::<F>::from_request(req, state)
             .await
             .map(|Form(f)| (f, None))
             .map_err(|_| "file-unreadable");
     }
     let mut parts: Multipart = req.extract().await.map_err(|_| "file-unreadable")?;
-    let mut f = ComplaintForm::default();
+    let mut f = F::default();
     let mut upload = None;
     loop {
         let field = match parts.next_field().await {
@@ -196,17 +218,7 @@ async fn read_form(
             continue;
         }
         let value = field.text().await.map_err(|_| "file-unreadable")?;
-        match name.as_str() {
-            "category" => f.category = value,
-            "description" => f.description = value,
-            "msisdn" => f.msisdn = value,
-            "name" => f.name = value,
-            "csrf" => f.csrf = value,
-            "key" => f.key = value,
-            "attached_sha" => f.attached_sha = value,
-            "attached_name" => f.attached_name = value,
-            _ => {}
-        }
+        set(&mut f, &name, value);
     }
     Ok((f, upload))
 }
@@ -287,7 +299,7 @@ pub async fn create(
     if let Err(e) = state.check_public_rate(ip) {
         return e.into_response();
     }
-    let (mut values, upload) = match read_form(&state, req).await {
+    let (mut values, upload) = match read_form(&state, req, ComplaintForm::set).await {
         Ok(read) => read,
         Err(key) => {
             let status = if key == "file-attachment-too-large" {
