@@ -154,7 +154,7 @@ pub(crate) fn change_event(before: &Case, after: &Case, actor: Actor, action: &s
     event(after, after.updated_at, actor, action, b, a)
 }
 
-fn map_commit_err(e: StoreError) -> AppError {
+pub(crate) fn map_commit_err(e: StoreError) -> AppError {
     match e {
         StoreError::Duplicate(_) => AppError::IdempotencyRace,
         StoreError::Conflict { current } => AppError::Stale { current },
@@ -270,19 +270,21 @@ impl App {
         caller: Caller,
         idem: Option<Idem>,
     ) -> Result<(Case, Committed), AppError> {
-        self.create_case_beside(input, caller, idem, |_| Vec::new())
-            .await
+        let (case, commit) = self.new_case_commit(input, caller, idem).await?;
+        let committed = self.store.commit(commit).await.map_err(map_commit_err)?;
+        tracing::info!(case = %case.number(), channel = %case.channel, category = %case.category, "case created");
+        Ok((case, committed))
     }
 
-    /// File a new case with records written beside it in the same transaction (a claim's
-    /// row, say): `beside` gets the case as it will be stored.
-    pub async fn create_case_beside(
+    /// Check a new case and build the commit that files it (with its id), writing nothing:
+    /// [`App::create_case`] commits one; a claim commits it with its own records beside;
+    /// bulk intake commits many at once.
+    pub(crate) async fn new_case_commit(
         &self,
         input: NewCaseInput,
         caller: Caller,
         idem: Option<Idem>,
-        beside: impl FnOnce(&Case) -> Vec<SideWrite>,
-    ) -> Result<(Case, Committed), AppError> {
+    ) -> Result<(Case, Commit), AppError> {
         if caller.role.is_some() && !caller.can(Permission::WorkCases) {
             return Err(AppError::Forbidden("work cases"));
         }
@@ -383,15 +385,7 @@ impl App {
             idempotency: hook(idem.as_ref(), &case),
             case: CaseWrite::Insert(case.clone()),
         };
-        let side = beside(&case);
-        let committed = if side.is_empty() {
-            self.store.commit(commit).await
-        } else {
-            self.store.commit_with(commit, side).await
-        }
-        .map_err(map_commit_err)?;
-        tracing::info!(case = %case.number(), channel = %case.channel, category = %case.category, "case created");
-        Ok((case, committed))
+        Ok((case, commit))
     }
 
     /// Load a case for a staff member who may read cases.

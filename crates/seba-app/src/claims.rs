@@ -33,7 +33,8 @@ use seba_core::case::{Actor, Case, Channel, MessageKind};
 use seba_core::ids::{CaseId, UserId};
 use seba_core::lifecycle::{self, Action};
 use seba_store::{
-    ClaimRecord, MerchantRecord, NewMessage, OutboxDraft, RefundRecord, SideWrite, StoreError,
+    ClaimRecord, Commit, MerchantRecord, NewMessage, OutboxDraft, RefundRecord, SideWrite,
+    StoreError,
 };
 
 use crate::cases::{Caller, NewCaseInput};
@@ -50,6 +51,10 @@ pub struct ClaimSettings {
 const REGISTRY_TTL: Duration = Duration::from_secs(30);
 /// Claims filed at once by an import: enough for the store to group their commits.
 const IMPORT_IN_FLIGHT: usize = 64;
+/// Import rows filed in one store transaction (one durable write, each page the batch
+/// touches written once), and batches prepared while another commits.
+const IMPORT_BATCH: usize = 1000;
+const IMPORT_BATCHES_IN_FLIGHT: usize = 2;
 
 /// The registry, indexed for matching.
 pub struct Registry {
@@ -186,6 +191,38 @@ pub struct ImportReport {
     pub new_merchants: usize,
     /// Rows refused, with their line and every field at fault.
     pub bad: Vec<(usize, Vec<FieldError>)>,
+}
+
+impl ImportReport {
+    fn tally(&mut self, line: usize, r: Result<Filed, ClaimError>) {
+        match r {
+            Ok(f) if f.added_to => self.added_to += 1,
+            Ok(f) => {
+                self.added += 1;
+                if f.new_merchant {
+                    self.new_merchants += 1;
+                }
+            }
+            Err(ClaimError::App(AppError::Exists(_))) => self.already += 1,
+            Err(ClaimError::Invalid(errors)) => self.bad.push((line, errors)),
+            Err(e) => self.bad.push((
+                line,
+                vec![FieldError {
+                    field: "row",
+                    message: e.explain(),
+                }],
+            )),
+        }
+    }
+}
+
+/// One checked row of an import, with the merchant it names.
+struct ImportRow {
+    line: usize,
+    claim: CheckedClaim,
+    /// The row's content key (the same row again is the same key).
+    key: String,
+    merchant: MerchantRecord,
 }
 
 fn has_bengali(s: &str) -> bool {
@@ -391,119 +428,23 @@ impl App {
                     .add_filing(existing, checked, merchant.clone(), import_key.clone())
                     .await;
             }
-            let (delivery_due, refund_due) = self.deadlines_of(checked, &merchant);
-            let now = self.now();
-            let paid = money::show(checked.paid_poisha);
-            let refunded = money::show(checked.refunded_poisha);
-            let name = if merchant.trade_bn.is_empty() {
-                &merchant.trade_en
-            } else {
-                &merchant.trade_bn
-            };
-            let body = format!(
-                "দাবি: {name}, অর্ডার {} ({}), {}; পরিশোধ {} ({}{}), ফেরত {}; {}।\nClaim: {}, order {} ({}), {}; paid {} ({}{}), refunded {}; {}.",
-                checked.order_id,
-                seba_core::text::bengali_digits(
-                    &checked.order_date.strftime("%d/%m/%Y").to_string()
-                ),
-                checked.product,
-                paid.bn,
-                checked.method.label().bn,
-                checked
-                    .gateway
-                    .as_deref()
-                    .map(|g| format!(", {g}"))
-                    .unwrap_or_default(),
-                refunded.bn,
-                checked.delivery.label().bn,
-                if merchant.trade_en.is_empty() {
-                    &merchant.trade_bn
-                } else {
-                    &merchant.trade_en
-                },
-                checked.order_id,
-                checked.order_date,
-                checked.product,
-                paid.en,
-                checked.method.label().en,
-                checked
-                    .gateway
-                    .as_deref()
-                    .map(|g| format!(", {g}"))
-                    .unwrap_or_default(),
-                refunded.en,
-                checked.delivery.label().en,
-            );
-            let input = NewCaseInput {
-                channel: Some(channel),
-                category: category_of(checked.delivery).into(),
-                subject: Some(
-                    format!("{name} — {} — {}", checked.order_id, paid.en)
-                        .chars()
-                        .take(80)
-                        .collect(),
-                ),
-                body,
-                requester_name: checked.claimant_name.clone(),
-                requester_msisdn: Some(checked.claimant.as_e164().to_string()),
-                ..NewCaseInput::default()
-            };
-            let claim_of = |case: &Case| ClaimRecord {
-                case_id: case.id,
-                merchant_id: merchant.id,
-                claimant_msisdn: checked.claimant.as_e164().to_string(),
-                claimant_name: checked.claimant_name.clone(),
-                district: checked.district,
-                dedup_key: key.clone(),
-                order_id: checked.order_id.clone(),
-                order_date: checked.order_date,
-                product: checked.product.clone(),
-                paid_poisha: checked.paid_poisha,
-                method: checked.method.as_str().into(),
-                gateway: checked.gateway.clone(),
-                delivery: checked.delivery.as_str().into(),
-                refunded_poisha: checked.refunded_poisha,
-                stage: Stage::Submitted.as_str().into(),
-                filings: 1,
-                delivery_due,
-                refund_due,
-                sent_to_merchant_at: None,
-                merchant_answered_at: None,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            };
-            let made = std::sync::Mutex::new(None);
-            let result = self
-                .create_case_beside(input, caller, None, |case| {
-                    let claim = claim_of(case);
-                    *made.lock().unwrap_or_else(|e| e.into_inner()) = Some(claim.clone());
-                    let mut side = Vec::new();
-                    if new_merchant {
-                        side.push(SideWrite::Merchant {
-                            merchant: merchant.clone(),
-                            expected_version: None,
-                        });
-                    }
-                    side.push(SideWrite::Claim {
-                        claim,
-                        expected_version: None,
-                    });
-                    if let Some(k) = &import_key {
-                        side.push(SideWrite::ImportRow {
-                            key: k.clone(),
-                            case_id: case.id,
-                        });
-                    }
-                    side
-                })
-                .await;
-            match result {
-                Ok((case, _)) => {
-                    let claim = made
-                        .into_inner()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .ok_or(ClaimError::NotFound)?;
+            let (case, commit, side, claim) = self
+                .claim_commit(
+                    checked,
+                    &merchant,
+                    new_merchant,
+                    channel,
+                    caller,
+                    import_key.clone(),
+                )
+                .await?;
+            match self
+                .store
+                .commit_with(commit, side)
+                .await
+                .map_err(crate::cases::map_commit_err)
+            {
+                Ok(_) => {
                     tracing::info!(case = %case.number(), merchant = merchant.id, "claim filed");
                     return Ok(Filed {
                         case,
@@ -531,6 +472,114 @@ impl App {
             }
         }
         Err(ClaimError::App(AppError::IdempotencyRace))
+    }
+
+    /// The case, its commit and the records beside it (the claim; the merchant if it is
+    /// new; the import row's key) that file a new claim — nothing written yet.
+    async fn claim_commit(
+        &self,
+        checked: &CheckedClaim,
+        merchant: &MerchantRecord,
+        new_merchant: bool,
+        channel: Channel,
+        caller: Caller,
+        import_key: Option<String>,
+    ) -> Result<(Case, Commit, Vec<SideWrite>, ClaimRecord), ClaimError> {
+        let key = dedup_key(&checked.claimant, merchant.id, &checked.order_id);
+        let (delivery_due, refund_due) = self.deadlines_of(checked, merchant);
+        let now = self.now();
+        let paid = money::show(checked.paid_poisha);
+        let refunded = money::show(checked.refunded_poisha);
+        let name = if merchant.trade_bn.is_empty() {
+            &merchant.trade_en
+        } else {
+            &merchant.trade_bn
+        };
+        let gateway = checked
+            .gateway
+            .as_deref()
+            .map(|g| format!(", {g}"))
+            .unwrap_or_default();
+        let body = format!(
+            "দাবি: {name}, অর্ডার {} ({}), {}; পরিশোধ {} ({}{gateway}), ফেরত {}; {}।\nClaim: {}, order {} ({}), {}; paid {} ({}{gateway}), refunded {}; {}.",
+            checked.order_id,
+            seba_core::text::bengali_digits(&checked.order_date.strftime("%d/%m/%Y").to_string()),
+            checked.product,
+            paid.bn,
+            checked.method.label().bn,
+            refunded.bn,
+            checked.delivery.label().bn,
+            if merchant.trade_en.is_empty() {
+                &merchant.trade_bn
+            } else {
+                &merchant.trade_en
+            },
+            checked.order_id,
+            checked.order_date,
+            checked.product,
+            paid.en,
+            checked.method.label().en,
+            refunded.en,
+            checked.delivery.label().en,
+        );
+        let input = NewCaseInput {
+            channel: Some(channel),
+            category: category_of(checked.delivery).into(),
+            subject: Some(
+                format!("{name} — {} — {}", checked.order_id, paid.en)
+                    .chars()
+                    .take(80)
+                    .collect(),
+            ),
+            body,
+            requester_name: checked.claimant_name.clone(),
+            requester_msisdn: Some(checked.claimant.as_e164().to_string()),
+            ..NewCaseInput::default()
+        };
+        let (case, commit) = self.new_case_commit(input, caller, None).await?;
+        let claim = ClaimRecord {
+            case_id: case.id,
+            merchant_id: merchant.id,
+            claimant_msisdn: checked.claimant.as_e164().to_string(),
+            claimant_name: checked.claimant_name.clone(),
+            district: checked.district,
+            dedup_key: key,
+            order_id: checked.order_id.clone(),
+            order_date: checked.order_date,
+            product: checked.product.clone(),
+            paid_poisha: checked.paid_poisha,
+            method: checked.method.as_str().into(),
+            gateway: checked.gateway.clone(),
+            delivery: checked.delivery.as_str().into(),
+            refunded_poisha: checked.refunded_poisha,
+            stage: Stage::Submitted.as_str().into(),
+            filings: 1,
+            delivery_due,
+            refund_due,
+            sent_to_merchant_at: None,
+            merchant_answered_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        let mut side = Vec::new();
+        if new_merchant {
+            side.push(SideWrite::Merchant {
+                merchant: merchant.clone(),
+                expected_version: None,
+            });
+        }
+        side.push(SideWrite::Claim {
+            claim: claim.clone(),
+            expected_version: None,
+        });
+        if let Some(k) = import_key {
+            side.push(SideWrite::ImportRow {
+                key: k,
+                case_id: case.id,
+            });
+        }
+        Ok((case, commit, side, claim))
     }
 
     /// A second filing of a claim: a message on its case, and the count.
@@ -947,66 +996,174 @@ impl App {
                 }
             }
         }
-        // A new merchant is written with its first claim (which then carries it); the rest
-        // of its rows wait for that.
+        // A new merchant is written with its first claim (which then carries it), one at a
+        // time; the rest of the rows follow in batches, each batch one store transaction.
         let mut first_of_new = Vec::new();
         let mut rest = Vec::new();
         for (line, c, key, folded) in work {
             let Some((m, new)) = merchants.get_mut(&folded) else {
                 continue;
             };
+            let row = ImportRow {
+                line,
+                claim: c,
+                key,
+                merchant: m.clone(),
+            };
             if *new {
                 *new = false;
-                first_of_new.push((line, c, key, m.clone(), true));
+                first_of_new.push(row);
             } else {
-                rest.push((line, c, key, m.clone(), false));
+                rest.push(row);
             }
         }
-        for items in [first_of_new, rest] {
-            let mut set = tokio::task::JoinSet::new();
-            let mut iter = items.into_iter();
-            loop {
-                while set.len() < IMPORT_IN_FLIGHT {
-                    let Some((line, c, key, m, write_merchant)) = iter.next() else {
-                        break;
-                    };
-                    let app = self.clone();
-                    set.spawn(async move {
-                        let r = app
-                            .file_checked(&c, m, write_merchant, Channel::Api, caller, Some(key))
-                            .await;
-                        (line, r)
-                    });
-                }
-                let Some(done) = set.join_next().await else {
-                    break;
-                };
-                let Ok((line, r)) = done else { continue };
-                match r {
-                    Ok(f) if f.added_to => report.added_to += 1,
-                    Ok(f) => {
-                        report.added += 1;
-                        if f.new_merchant {
-                            report.new_merchants += 1;
-                        }
-                    }
-                    Err(ClaimError::App(AppError::Exists(_))) => report.already += 1,
-                    Err(ClaimError::Invalid(errors)) => report.bad.push((line, errors)),
-                    Err(e) => report.bad.push((
-                        line,
-                        vec![FieldError {
-                            field: "row",
-                            message: e.explain(),
-                        }],
-                    )),
-                }
+        self.file_each(first_of_new, true, caller, &mut report)
+            .await;
+        let mut slow = Vec::new();
+        let mut set = tokio::task::JoinSet::new();
+        let mut rest = rest.into_iter().peekable();
+        let mut batches = std::iter::from_fn(|| {
+            rest.peek()?;
+            Some(rest.by_ref().take(IMPORT_BATCH).collect::<Vec<_>>())
+        });
+        loop {
+            while set.len() < IMPORT_BATCHES_IN_FLIGHT {
+                let Some(batch) = batches.next() else { break };
+                let app = self.clone();
+                set.spawn(async move { app.file_batch(batch, caller).await });
             }
+            let Some(done) = set.join_next().await else {
+                break;
+            };
+            let Ok((filed, again)) = done else { continue };
+            for (line, r) in filed {
+                report.tally(line, r);
+            }
+            slow.extend(again);
         }
+        // Rows that were another filing of a claim, or that a concurrent filing beat to
+        // their order: one at a time, as a single filing would be.
+        self.file_each(slow, false, caller, &mut report).await;
         if report.new_merchants > 0 {
             self.forget_registry();
         }
         report.bad.sort_by_key(|(line, _)| *line);
         Ok(report)
+    }
+
+    /// File import rows one at a time, many in flight; `write_merchant`: each row's
+    /// merchant is new and written with its claim.
+    async fn file_each(
+        &self,
+        rows: Vec<ImportRow>,
+        write_merchant: bool,
+        caller: Caller,
+        report: &mut ImportReport,
+    ) {
+        let mut set = tokio::task::JoinSet::new();
+        let mut rows = rows.into_iter();
+        loop {
+            while set.len() < IMPORT_IN_FLIGHT {
+                let Some(row) = rows.next() else { break };
+                let app = self.clone();
+                set.spawn(async move {
+                    let r = app
+                        .file_checked(
+                            &row.claim,
+                            row.merchant,
+                            write_merchant,
+                            Channel::Api,
+                            caller,
+                            Some(row.key),
+                        )
+                        .await;
+                    (row.line, r)
+                });
+            }
+            let Some(done) = set.join_next().await else {
+                break;
+            };
+            if let Ok((line, r)) = done {
+                report.tally(line, r);
+            }
+        }
+    }
+
+    /// File a batch of new claims in one store transaction. Rows whose order already has a
+    /// claim (in the store, or earlier in this batch) and rows the store refused (another
+    /// filing got to their order first) are handed back to be filed one at a time.
+    async fn file_batch(
+        &self,
+        rows: Vec<ImportRow>,
+        caller: Caller,
+    ) -> (Vec<(usize, Result<Filed, ClaimError>)>, Vec<ImportRow>) {
+        let keys: Vec<String> = rows
+            .iter()
+            .map(|r| dedup_key(&r.claim.claimant, r.merchant.id, &r.claim.order_id))
+            .collect();
+        let Ok(claimed) = self.store.claimed(&keys).await else {
+            return (Vec::new(), rows);
+        };
+        let claimed: std::collections::HashSet<String> = claimed.into_iter().collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut done = Vec::new();
+        let mut again = Vec::new();
+        let mut built = Vec::new();
+        let mut items = Vec::new();
+        for (row, key) in rows.into_iter().zip(keys) {
+            if claimed.contains(&key) || !seen.insert(key) {
+                again.push(row);
+                continue;
+            }
+            let made = self
+                .claim_commit(
+                    &row.claim,
+                    &row.merchant,
+                    false,
+                    Channel::Api,
+                    caller,
+                    Some(row.key.clone()),
+                )
+                .await;
+            match made {
+                Ok((case, commit, side, claim)) => {
+                    items.push((commit, side));
+                    built.push((row, case, claim));
+                }
+                Err(e) => done.push((row.line, Err(e))),
+            }
+        }
+        let n = built.len();
+        match self.store.commit_many(items).await {
+            Ok(results) => {
+                for ((row, case, claim), r) in built.into_iter().zip(results) {
+                    if r.is_err() {
+                        again.push(row);
+                        continue;
+                    }
+                    done.push((
+                        row.line,
+                        Ok(Filed {
+                            case,
+                            claim,
+                            merchant: row.merchant,
+                            added_to: false,
+                            new_merchant: false,
+                        }),
+                    ));
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, rows = n, "an import batch failed; filing its rows one at a time");
+                again.extend(built.into_iter().map(|(row, _, _)| row));
+            }
+        }
+        tracing::info!(
+            filed = done.len(),
+            again = again.len(),
+            "import batch filed"
+        );
+        (done, again)
     }
 }
 

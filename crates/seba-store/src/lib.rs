@@ -99,6 +99,20 @@ pub trait CaseStore: Send + Sync {
     /// second rating, a stale article version — undoes the case row, the messages, the
     /// audit events and the outbox rows of the commit too.
     async fn commit_with(&self, commit: Commit, side: Vec<SideWrite>) -> Result<Committed>;
+    /// Many [`CaseStore::commit_with`]s in one transaction, for bulk intake: each runs under
+    /// its own savepoint, so one refused (a taken key, a stale version) is undone alone and
+    /// answered in its place while the rest commit together, at the cost of one durable
+    /// write for all of them. The outer error means nothing of the batch was kept.
+    async fn commit_many(
+        &self,
+        items: Vec<(Commit, Vec<SideWrite>)>,
+    ) -> Result<Vec<Result<Committed>>> {
+        let mut out = Vec::with_capacity(items.len());
+        for (commit, side) in items {
+            out.push(self.commit_with(commit, side).await);
+        }
+        Ok(out)
+    }
     async fn case(&self, id: CaseId) -> Result<Option<Case>>;
     async fn list_cases(&self, filter: &CaseFilter, page: &PageRequest) -> Result<Vec<Case>>;
     async fn messages(&self, case: CaseId) -> Result<Vec<StoredMessage>>;
@@ -446,6 +460,9 @@ pub trait ClaimStore: Send + Sync {
     async fn refunds(&self, case: CaseId) -> Result<Vec<RefundRecord>>;
     /// Which of these import keys are already taken, in the order given, once each.
     async fn imported(&self, keys: &[String]) -> Result<Vec<String>>;
+    /// Which of these claims' dedup keys already have a claim, in the order given, once
+    /// each.
+    async fn claimed(&self, dedup_keys: &[String]) -> Result<Vec<String>>;
     /// Every merchant with claims, by id, with the deadlines missed as of `now`.
     async fn merchant_summaries(&self, now: Timestamp) -> Result<Vec<MerchantSummary>>;
     /// One merchant's numbers (zeros if it has no claims); `None` if there is no such

@@ -1026,6 +1026,20 @@ async fn apply_commit(tx: &Tx<'_>, commit: Commit, side: Vec<SideWrite>) -> Resu
 }
 
 impl PgStore {
+    /// Which of `keys` the query `select` (one array parameter) finds, in the order asked,
+    /// once each.
+    async fn taken_keys(&self, select: &str, keys: &[String]) -> Result<Vec<String>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let client = self.pool.get().await?;
+        let rows = client.query(select, &[&keys]).await?;
+        Ok(codec::taken_in_order(
+            keys,
+            rows.iter().map(|r| r.get(0)).collect(),
+        ))
+    }
+
     async fn in_tx<T, F>(&self, f: F) -> Result<T>
     where
         F: for<'a> FnOnce(
@@ -1070,6 +1084,28 @@ impl CaseStore for PgStore {
     async fn commit_with(&self, commit: Commit, side: Vec<SideWrite>) -> Result<Committed> {
         self.in_tx(move |tx| Box::pin(apply_commit(tx, commit, side)))
             .await
+    }
+
+    async fn commit_many(
+        &self,
+        items: Vec<(Commit, Vec<SideWrite>)>,
+    ) -> Result<Vec<Result<Committed>>> {
+        self.in_tx(move |tx| {
+            Box::pin(async move {
+                let mut out = Vec::with_capacity(items.len());
+                for (commit, side) in items {
+                    tx.batch_execute("SAVEPOINT item").await?;
+                    let r = apply_commit(tx, commit, side).await;
+                    if r.is_err() {
+                        tx.batch_execute("ROLLBACK TO SAVEPOINT item").await?;
+                    }
+                    tx.batch_execute("RELEASE SAVEPOINT item").await?;
+                    out.push(r);
+                }
+                Ok(out)
+            })
+        })
+        .await
     }
 
     async fn case(&self, id: CaseId) -> Result<Option<Case>> {
@@ -2765,20 +2801,16 @@ impl ClaimStore for PgStore {
     }
 
     async fn imported(&self, keys: &[String]) -> Result<Vec<String>> {
-        if keys.is_empty() {
-            return Ok(Vec::new());
-        }
-        let client = self.pool.get().await?;
-        let rows = client
-            .query(
-                "SELECT key FROM claim_imports WHERE key = ANY($1)",
-                &[&keys],
-            )
-            .await?;
-        Ok(codec::taken_in_order(
-            keys,
-            rows.iter().map(|r| r.get(0)).collect(),
-        ))
+        self.taken_keys("SELECT key FROM claim_imports WHERE key = ANY($1)", keys)
+            .await
+    }
+
+    async fn claimed(&self, dedup_keys: &[String]) -> Result<Vec<String>> {
+        self.taken_keys(
+            "SELECT dedup_key FROM claims WHERE dedup_key = ANY($1)",
+            dedup_keys,
+        )
+        .await
     }
 
     async fn merchant_summaries(&self, now: Timestamp) -> Result<Vec<MerchantSummary>> {

@@ -171,6 +171,31 @@ impl SqliteStore {
         .map_err(|e| StoreError::Backend(format!("read task: {e}")))?
     }
 
+    /// Which of `keys` the query `select` (`SELECT column FROM table WHERE column IN`)
+    /// finds, in the order asked, once each.
+    pub(crate) async fn taken_keys(
+        &self,
+        select: &'static str,
+        keys: &[String],
+    ) -> Result<Vec<String>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let asked = keys.to_vec();
+        self.read(move |c| {
+            let mut taken = Vec::new();
+            // A few hundred keys a statement keeps well inside SQLite's parameter limit.
+            for chunk in asked.chunks(500) {
+                let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+                let mut stmt = c.prepare(&format!("{select} ({})", marks.join(", ")))?;
+                let rows = stmt.query_map(rusqlite::params_from_iter(chunk), |r| r.get(0))?;
+                taken.extend(rows.collect::<rusqlite::Result<Vec<String>>>()?);
+            }
+            Ok(crate::codec::taken_in_order(&asked, taken))
+        })
+        .await
+    }
+
     pub(crate) async fn reserve_id(&self) -> Result<i64> {
         let mut ids = self.ids.lock().await;
         if ids.0 >= ids.1 {

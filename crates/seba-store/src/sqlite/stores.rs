@@ -599,6 +599,26 @@ impl CaseStore for SqliteStore {
         self.write(move |c| apply_commit(c, commit, side)).await
     }
 
+    async fn commit_many(
+        &self,
+        items: Vec<(Commit, Vec<SideWrite>)>,
+    ) -> Result<Vec<Result<Committed>>> {
+        self.write(move |c| {
+            let mut out = Vec::with_capacity(items.len());
+            for (commit, side) in items {
+                c.prepare_cached("SAVEPOINT item")?.execute([])?;
+                let r = apply_commit(c, commit, side);
+                if r.is_err() {
+                    c.prepare_cached("ROLLBACK TO item")?.execute([])?;
+                }
+                c.prepare_cached("RELEASE item")?.execute([])?;
+                out.push(r);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn case(&self, id: CaseId) -> Result<Option<Case>> {
         self.read(move |c| {
             c.prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"))?
@@ -2251,24 +2271,15 @@ impl ClaimStore for SqliteStore {
     }
 
     async fn imported(&self, keys: &[String]) -> Result<Vec<String>> {
-        if keys.is_empty() {
-            return Ok(Vec::new());
-        }
-        let asked = keys.to_vec();
-        self.read(move |c| {
-            let mut taken = Vec::new();
-            // A few hundred keys a statement keeps well inside SQLite's parameter limit.
-            for chunk in asked.chunks(500) {
-                let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
-                let mut stmt = c.prepare(&format!(
-                    "SELECT key FROM claim_imports WHERE key IN ({})",
-                    marks.join(", ")
-                ))?;
-                let rows = stmt.query_map(rusqlite::params_from_iter(chunk), |r| r.get(0))?;
-                taken.extend(rows.collect::<rusqlite::Result<Vec<String>>>()?);
-            }
-            Ok(codec::taken_in_order(&asked, taken))
-        })
+        self.taken_keys("SELECT key FROM claim_imports WHERE key IN", keys)
+            .await
+    }
+
+    async fn claimed(&self, dedup_keys: &[String]) -> Result<Vec<String>> {
+        self.taken_keys(
+            "SELECT dedup_key FROM claims WHERE dedup_key IN",
+            dedup_keys,
+        )
         .await
     }
 

@@ -964,6 +964,136 @@ async fn claim_pages_and_reports(store: Arc<dyn Store>) {
     assert_eq!(store.claims_by_month().await.unwrap(), by_month);
 }
 
+/// Bulk intake: many filings in one transaction, each under its own savepoint. A refused
+/// one (an order already claimed, an import row already taken) is undone alone — its case,
+/// message and event with it — and answered in its place; the rest commit, and the
+/// merchant's totals count exactly them.
+async fn claims_commit_many_in_one_transaction(store: Arc<dyn Store>) {
+    let m = add_merchant(&store).await;
+    let m2 = add_merchant(&store).await;
+    assert!(store.commit_many(Vec::new()).await.unwrap().is_empty());
+    let mut model = BTreeMap::new();
+    let mut items = Vec::new();
+    let mut cases = Vec::new();
+    let mut import = |k: &ClaimRecord, key: &str| {
+        let case = new_case(k.case_id, k.created_at);
+        cases.push(k.case_id);
+        items.push((
+            insert_commit(&case),
+            vec![
+                SideWrite::Claim {
+                    claim: k.clone(),
+                    expected_version: None,
+                },
+                SideWrite::ImportRow {
+                    key: key.into(),
+                    case_id: k.case_id,
+                },
+            ],
+        ));
+    };
+    let mut ids = Vec::new();
+    for _ in 0..6 {
+        ids.push(store.next_case_id().await.unwrap());
+    }
+    let a = claim(ids[0], m, RAHIMA, "EV-1");
+    let b = claim(ids[1], m2, KARIM, "EV-2");
+    // The same order as `a`: refused by the claims' dedup key.
+    let c = claim(ids[2], m, RAHIMA, "EV-1");
+    // Another order, but the import row `a` came from: refused by the import key.
+    let d = claim(ids[3], m, SALMA, "EV-4");
+    let mut e = claim(ids[4], m, NASIR, "EV-5");
+    e.refunded_poisha = 100;
+    import(&a, "f.csv#2");
+    import(&b, "f.csv#3");
+    import(&c, "f.csv#4");
+    import(&d, "f.csv#2");
+    import(&e, "f.csv#6");
+    let results = store.commit_many(items).await.unwrap();
+    assert_eq!(results.len(), 5);
+    assert!(
+        results[0].is_ok() && results[1].is_ok() && results[4].is_ok(),
+        "{results:?}"
+    );
+    for r in [&results[2], &results[3]] {
+        assert!(matches!(r, Err(StoreError::Duplicate(_))), "{r:?}");
+    }
+    for refused in [ids[2], ids[3]] {
+        assert_eq!(store.case(refused).await.unwrap(), None);
+        assert_eq!(store.claim(refused).await.unwrap(), None);
+        assert!(store.messages(refused).await.unwrap().is_empty());
+        assert!(
+            store
+                .audit_events(&case_subject(refused))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+    for k in [&a, &b, &e] {
+        assert!(store.case(k.case_id).await.unwrap().is_some());
+        assert_eq!(store.claim(k.case_id).await.unwrap().as_ref(), Some(k));
+        assert_eq!(store.messages(k.case_id).await.unwrap().len(), 1);
+        assert_eq!(
+            store
+                .audit_events(&case_subject(k.case_id))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        model.insert(k.case_id, k.clone());
+    }
+    assert_totals(&store, &model, &[m, m2]).await;
+
+    let keys = |ks: &[&str]| ks.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        store
+            .claimed(&keys(&[
+                &d.dedup_key,
+                &b.dedup_key,
+                &a.dedup_key,
+                &b.dedup_key,
+                "nobody|1|x",
+            ]))
+            .await
+            .unwrap(),
+        keys(&[&b.dedup_key, &a.dedup_key])
+    );
+    assert!(store.claimed(&[]).await.unwrap().is_empty());
+    let mut many: Vec<String> = (0..1_200).map(|i| format!("bulk|{i}|x")).collect();
+    many.push(e.dedup_key.clone());
+    assert_eq!(
+        store.claimed(&many).await.unwrap(),
+        vec![e.dedup_key.clone()]
+    );
+    assert_eq!(
+        store
+            .imported(&keys(&["f.csv#2", "f.csv#3", "f.csv#4", "f.csv#6"]))
+            .await
+            .unwrap(),
+        keys(&["f.csv#2", "f.csv#3", "f.csv#6"])
+    );
+
+    // A batch of one refused filing commits nothing, and answers as a single commit would.
+    let again = store
+        .commit_many(vec![(
+            insert_commit(&new_case(ids[5], at(0))),
+            vec![SideWrite::Claim {
+                claim: claim(ids[5], m2, KARIM, "EV-2"),
+                expected_version: None,
+            }],
+        )])
+        .await
+        .unwrap();
+    assert!(
+        matches!(again[..], [Err(StoreError::Duplicate(_))]),
+        "{again:?}"
+    );
+    assert_eq!(store.case(ids[5]).await.unwrap(), None);
+    assert_totals(&store, &model, &[m, m2]).await;
+}
+
 conformance! {
     merchants_by_version => sqlite_claims_merchants_by_version, postgres_claims_merchants_by_version;
     claims_commit_with_their_case => sqlite_claims_commit_with_their_case, postgres_claims_commit_with_their_case;
@@ -971,4 +1101,5 @@ conformance! {
     concurrent_claim_writes_keep_totals_exact => sqlite_concurrent_claim_writes_keep_totals_exact, postgres_concurrent_claim_writes_keep_totals_exact;
     claim_refunds_and_imports => sqlite_claim_refunds_and_imports, postgres_claim_refunds_and_imports;
     claim_pages_and_reports => sqlite_claim_pages_and_reports, postgres_claim_pages_and_reports;
+    claims_commit_many_in_one_transaction => sqlite_claims_commit_many_in_one_transaction, postgres_claims_commit_many_in_one_transaction;
 }

@@ -15,6 +15,9 @@ both_engines! {
     import_reports_bad_rows_and_is_idempotent =>
         sqlite_claims_import_reports_bad_rows_and_is_idempotent,
         postgres_claims_import_reports_bad_rows_and_is_idempotent;
+    a_large_import_files_each_order_once =>
+        sqlite_claims_a_large_import_files_each_order_once,
+        postgres_claims_a_large_import_files_each_order_once;
 }
 
 sqlite_only! {
@@ -238,6 +241,160 @@ async fn import_reports_bad_rows_and_is_idempotent(t: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 422);
+}
+
+/// Every claim of `merchant`, as `(order id, filings)`.
+async fn claims_of(t: &TestApp, merchant: i64) -> std::collections::BTreeMap<String, i64> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut before = String::new();
+    loop {
+        let page = t
+            .get(
+                &t.agent,
+                &format!("/api/v1/claims?merchant={merchant}&limit=200{before}"),
+            )
+            .await;
+        let items = page.expect(200)["items"].as_array().unwrap().clone();
+        let Some(last) = items.last() else {
+            return out;
+        };
+        before = format!("&before={}", last["number"].as_str().unwrap());
+        for c in &items {
+            let order = c["order_id"].as_str().unwrap().to_string();
+            let filings = c["filings"].as_i64().unwrap();
+            assert!(out.insert(order, filings).is_none(), "one claim per order");
+        }
+    }
+}
+
+/// An import larger than one store batch, with orders repeated within a batch, across
+/// batches and against claims already filed — some filed by hand while the import runs —
+/// files each order once and counts every other filing on it.
+async fn a_large_import_files_each_order_once(t: TestApp) {
+    let evaly = add_evaly(&t).await;
+    let row = |i: usize, merchant: &str, product: &str| {
+        format!(
+            "017{i:08},Rahim,Dhaka,{merchant},B-{i},15/07/2021,{product},5000,bKash,,not delivered,0\n"
+        )
+    };
+    // Filed before the import: the import's row for B-5 is another filing of it.
+    file(&t, &claim("01700000005", "Evaly", "B-5", "5000"))
+        .await
+        .expect(201);
+    let mut csv = String::from(
+        "claimant_mobile,claimant_name,district,merchant,order_id,order_date,product,amount_paid,payment_method,gateway,delivery_status,amount_refunded\n",
+    );
+    for i in 0..2_400 {
+        csv.push_str(&row(i, "Evaly", "Phone"));
+    }
+    // The same orders again with another product: filed again, in later batches.
+    for i in 0..50 {
+        csv.push_str(&row(i, "evaly.com.bd", "Phone case"));
+    }
+    // Ten orders of a shop the registry does not know; two of them twice in a row.
+    for i in 3_000..3_010 {
+        csv.push_str(&row(i, "Dhamaka Shopping", "Bike"));
+    }
+    csv.push_str(&row(3_000, "Dhamaka Shopping", "Helmet"));
+    csv.push_str(&row(3_001, "Dhamaka Shopping", "Helmet"));
+    // Twenty lines exactly as before: already in this file.
+    for i in 100..120 {
+        csv.push_str(&row(i, "Evaly", "Phone"));
+    }
+    // While the import runs, victims file some of its orders by hand.
+    let by_hand = async {
+        let mut answers = Vec::new();
+        for i in 1_000..1_020 {
+            let body = claim(&format!("017{i:08}"), "Evaly", &format!("B-{i}"), "5000");
+            answers.push(file(&t, &body).await);
+        }
+        answers
+    };
+    let import = async {
+        let res = t
+            .http
+            .post(t.url("/api/v1/claims/import"))
+            .bearer_auth(&t.agent.token)
+            .header("content-type", "text/csv")
+            .body(csv.clone())
+            .send()
+            .await
+            .unwrap();
+        Answer::read(res).await
+    };
+    let (report, hand) = tokio::join!(import, by_hand);
+    for h in &hand {
+        assert!(matches!(h.status.as_u16(), 200 | 201), "{}", h.text);
+    }
+    let r = report.expect(200).clone();
+    assert_eq!(r["rows"], json!(2_482), "{r}");
+    assert_eq!(r["already_imported"], json!(20), "{r}");
+    assert_eq!(r["new_merchants"], json!(1), "{r}");
+    assert_eq!(r["bad"], json!([]), "{r}");
+    // 2,400 + 10 orders; B-5 and the ones filed by hand first may be "added to".
+    let (added, added_to) = (
+        r["added"].as_i64().unwrap(),
+        r["added_to"].as_i64().unwrap(),
+    );
+    assert_eq!(added + added_to, 2_462, "{r}");
+    assert!((2_389..=2_409).contains(&added), "{r}");
+
+    let claims = claims_of(&t, evaly).await;
+    assert_eq!(claims.len(), 2_400);
+    let filings = |order: &str| claims[order];
+    for i in 0..50 {
+        let expect = if i == 5 { 3 } else { 2 };
+        assert_eq!(filings(&format!("B-{i}")), expect, "B-{i}");
+    }
+    for i in 1_000..1_020 {
+        assert_eq!(filings(&format!("B-{i}")), 2, "B-{i}");
+    }
+    assert_eq!(filings("B-100"), 1);
+    assert_eq!(claims.values().sum::<i64>(), 2_400 + 50 + 1 + 20);
+    let summary = t
+        .get(&t.agent, &format!("/api/v1/merchants/{evaly}/summary"))
+        .await;
+    let s = summary.expect(200).clone();
+    assert_eq!(
+        (s["claims"].clone(), s["victims"].clone()),
+        (json!(2_400), json!(2_400))
+    );
+    assert_eq!(s["paid_poisha"], json!(2_400i64 * 500_000));
+
+    let merchants = t.get(&t.agent, "/api/v1/merchants").await;
+    let list = merchants.expect(200).clone();
+    let dhamaka: Vec<&Value> = list
+        .as_array()
+        .or(list["items"].as_array())
+        .unwrap()
+        .iter()
+        .filter(|m| {
+            m["trade_en"] == json!("Dhamaka Shopping") || m["legal_en"] == json!("Dhamaka Shopping")
+        })
+        .collect();
+    assert_eq!(dhamaka.len(), 1, "{list}");
+    let shop = claims_of(&t, dhamaka[0]["id"].as_i64().unwrap()).await;
+    assert_eq!(shop.len(), 10);
+    assert_eq!((shop["B-3000"], shop["B-3001"], shop["B-3002"]), (2, 2, 1));
+
+    // The same file again adds nothing.
+    let again = t
+        .http
+        .post(t.url("/api/v1/claims/import"))
+        .bearer_auth(&t.agent.token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    let again = Answer::read(again).await;
+    let r2 = again.expect(200).clone();
+    assert_eq!(
+        (r2["added"].clone(), r2["added_to"].clone()),
+        (json!(0), json!(0)),
+        "{r2}"
+    );
+    assert_eq!(claims_of(&t, evaly).await, claims);
 }
 
 both_engines! {
