@@ -55,6 +55,9 @@ const IMPORT_IN_FLIGHT: usize = 64;
 /// touches written once), and batches prepared while another commits.
 const IMPORT_BATCH: usize = 1000;
 const IMPORT_BATCHES_IN_FLIGHT: usize = 2;
+/// Times a batch is sent again after the store refused one of its rows, before the rest of
+/// it is filed one row at a time.
+const IMPORT_BATCH_ROUNDS: usize = 4;
 
 /// The registry, indexed for matching.
 pub struct Registry {
@@ -1094,9 +1097,18 @@ impl App {
     /// filing got to their order first) are handed back to be filed one at a time.
     async fn file_batch(
         &self,
-        rows: Vec<ImportRow>,
+        mut rows: Vec<ImportRow>,
         caller: Caller,
     ) -> (Vec<(usize, Result<Filed, ClaimError>)>, Vec<ImportRow>) {
+        // By merchant, then claimant: the merchant's index entries and victims then land
+        // next to each other, in pages the writer already holds.
+        rows.sort_by(|a, b| {
+            (a.merchant.id, a.claim.claimant.as_e164(), a.line).cmp(&(
+                b.merchant.id,
+                b.claim.claimant.as_e164(),
+                b.line,
+            ))
+        });
         let keys: Vec<String> = rows
             .iter()
             .map(|r| dedup_key(&r.claim.claimant, r.merchant.id, &r.claim.order_id))
@@ -1108,54 +1120,73 @@ impl App {
         let mut seen = std::collections::HashSet::new();
         let mut done = Vec::new();
         let mut again = Vec::new();
-        let mut built = Vec::new();
-        let mut items = Vec::new();
+        let mut fresh = Vec::new();
         for (row, key) in rows.into_iter().zip(keys) {
             if claimed.contains(&key) || !seen.insert(key) {
                 again.push(row);
-                continue;
-            }
-            let made = self
-                .claim_commit(
-                    &row.claim,
-                    &row.merchant,
-                    false,
-                    Channel::Api,
-                    caller,
-                    Some(row.key.clone()),
-                )
-                .await;
-            match made {
-                Ok((case, commit, side, claim)) => {
-                    items.push((commit, side));
-                    built.push((row, case, claim));
-                }
-                Err(e) => done.push((row.line, Err(e))),
+            } else {
+                fresh.push(row);
             }
         }
-        let n = built.len();
-        match self.store.commit_many(items).await {
-            Ok(results) => {
-                for ((row, case, claim), r) in built.into_iter().zip(results) {
-                    if r.is_err() {
-                        again.push(row);
-                        continue;
+        // All or nothing: a row the store refuses (a concurrent filing got to its order
+        // first) is set aside and the rest sent again, a few times at most.
+        for round in 0..IMPORT_BATCH_ROUNDS {
+            if fresh.is_empty() {
+                break;
+            }
+            if round + 1 == IMPORT_BATCH_ROUNDS {
+                again.append(&mut fresh);
+                break;
+            }
+            let mut built = Vec::with_capacity(fresh.len());
+            let mut items = Vec::with_capacity(fresh.len());
+            for row in fresh.drain(..) {
+                let made = self
+                    .claim_commit(
+                        &row.claim,
+                        &row.merchant,
+                        false,
+                        Channel::Api,
+                        caller,
+                        Some(row.key.clone()),
+                    )
+                    .await;
+                match made {
+                    Ok((case, commit, side, claim)) => {
+                        items.push((commit, side));
+                        built.push((row, case, claim));
                     }
-                    done.push((
-                        row.line,
-                        Ok(Filed {
-                            case,
-                            claim,
-                            merchant: row.merchant,
-                            added_to: false,
-                            new_merchant: false,
-                        }),
-                    ));
+                    Err(e) => done.push((row.line, Err(e))),
                 }
             }
-            Err(e) => {
-                tracing::warn!(error = %e, rows = n, "an import batch failed; filing its rows one at a time");
-                again.extend(built.into_iter().map(|(row, _, _)| row));
+            match self.store.commit_many(items).await {
+                Ok(Ok(_)) => {
+                    for (row, case, claim) in built {
+                        done.push((
+                            row.line,
+                            Ok(Filed {
+                                case,
+                                claim,
+                                merchant: row.merchant,
+                                added_to: false,
+                                new_merchant: false,
+                            }),
+                        ));
+                    }
+                }
+                Ok(Err((refused, _))) => {
+                    for (i, (row, _, _)) in built.into_iter().enumerate() {
+                        if i == refused {
+                            again.push(row);
+                        } else {
+                            fresh.push(row);
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, rows = built.len(), "an import batch failed; filing its rows one at a time");
+                    again.extend(built.into_iter().map(|(row, _, _)| row));
+                }
             }
         }
         tracing::info!(

@@ -99,20 +99,14 @@ pub trait CaseStore: Send + Sync {
     /// second rating, a stale article version — undoes the case row, the messages, the
     /// audit events and the outbox rows of the commit too.
     async fn commit_with(&self, commit: Commit, side: Vec<SideWrite>) -> Result<Committed>;
-    /// Many [`CaseStore::commit_with`]s in one transaction, for bulk intake: each runs under
-    /// its own savepoint, so one refused (a taken key, a stale version) is undone alone and
-    /// answered in its place while the rest commit together, at the cost of one durable
-    /// write for all of them. The outer error means nothing of the batch was kept.
+    /// Many [`CaseStore::commit_with`]s in one transaction, for bulk intake: all of them or
+    /// none, at the cost of one durable write. If one is refused (a taken key, a stale
+    /// version), nothing of the batch is kept and the inner error names it by its index, so
+    /// the caller can set it aside and send the rest again. The outer error is the store's.
     async fn commit_many(
         &self,
         items: Vec<(Commit, Vec<SideWrite>)>,
-    ) -> Result<Vec<Result<Committed>>> {
-        let mut out = Vec::with_capacity(items.len());
-        for (commit, side) in items {
-            out.push(self.commit_with(commit, side).await);
-        }
-        Ok(out)
-    }
+    ) -> Result<std::result::Result<Vec<Committed>, (usize, StoreError)>>;
     async fn case(&self, id: CaseId) -> Result<Option<Case>>;
     async fn list_cases(&self, filter: &CaseFilter, page: &PageRequest) -> Result<Vec<Case>>;
     async fn messages(&self, case: CaseId) -> Result<Vec<StoredMessage>>;

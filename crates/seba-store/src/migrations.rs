@@ -66,4 +66,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_merchant_users.sql"),
         postgres: include_str!("../migrations/postgres/0009_merchant_users.sql"),
     },
+    Migration {
+        version: 10,
+        name: "drop_claims_claimant",
+        sqlite: include_str!("../migrations/sqlite/0010_drop_claims_claimant.sql"),
+        postgres: include_str!("../migrations/postgres/0010_drop_claims_claimant.sql"),
+    },
 ];

@@ -1089,20 +1089,22 @@ impl CaseStore for PgStore {
     async fn commit_many(
         &self,
         items: Vec<(Commit, Vec<SideWrite>)>,
-    ) -> Result<Vec<Result<Committed>>> {
+    ) -> Result<std::result::Result<Vec<Committed>, (usize, StoreError)>> {
         self.in_tx(move |tx| {
             Box::pin(async move {
+                tx.batch_execute("SAVEPOINT batch").await?;
                 let mut out = Vec::with_capacity(items.len());
-                for (commit, side) in items {
-                    tx.batch_execute("SAVEPOINT item").await?;
-                    let r = apply_commit(tx, commit, side).await;
-                    if r.is_err() {
-                        tx.batch_execute("ROLLBACK TO SAVEPOINT item").await?;
+                for (i, (commit, side)) in items.into_iter().enumerate() {
+                    match apply_commit(tx, commit, side).await {
+                        Ok(done) => out.push(done),
+                        Err(e) => {
+                            tx.batch_execute("ROLLBACK TO SAVEPOINT batch").await?;
+                            return Ok(Err((i, e)));
+                        }
                     }
-                    tx.batch_execute("RELEASE SAVEPOINT item").await?;
-                    out.push(r);
                 }
-                Ok(out)
+                tx.batch_execute("RELEASE SAVEPOINT batch").await?;
+                Ok(Ok(out))
             })
         })
         .await

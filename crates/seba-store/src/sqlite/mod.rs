@@ -8,6 +8,11 @@
 //! acknowledged before it is on disk.
 //!
 //! Reads use a small pool of read-only connections, which WAL lets run beside the writer.
+//!
+//! Checkpoints — copying the WAL's pages back into the database file — run on their own
+//! thread and connection, woken by the writer's commits, so the writer never waits for
+//! them; the writer checkpoints itself only if the log grows past a backstop the
+//! checkpointer should never let it reach.
 
 mod rows;
 mod stores;
@@ -28,6 +33,13 @@ const MAX_BATCH: usize = 512;
 /// per case, and every reservation makes all intake wait for a commit, so blocks are large.
 /// A restart skips the rest of a block; case numbers may have gaps, never repeats.
 const ID_BLOCK: i64 = 1000;
+/// WAL pages (4 KiB each) past which the writer checkpoints by itself: only if the
+/// checkpointer thread has fallen far behind.
+const WRITER_CHECKPOINT_PAGES: i64 = 20_000;
+/// The writer connection's page cache; readers keep the 16 MiB of [`configure`].
+const WRITER_CACHE_KIB: i64 = 64 * 1024;
+/// How long the checkpointer lets commits gather before copying them into the database.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 type Finish = Box<dyn FnOnce(Result<()>) + Send>;
 type Job = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
@@ -97,10 +109,21 @@ impl SqliteStore {
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         migrate(&mut conn)?;
+        conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
+        // The writer's cache holds a whole batch's dirty pages (a spill writes them to the
+        // log mid-transaction, and again at commit) and the indexes' hot pages.
+        conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
+        let checkpointer = Connection::open(path)?;
+        checkpointer.execute_batch("PRAGMA busy_timeout = 10000;")?;
+        let (committed, wake) = std::sync::mpsc::sync_channel::<()>(1);
+        thread::Builder::new()
+            .name("seba-sqlite-checkpoint".into())
+            .spawn(move || checkpoint_loop(checkpointer, wake))
+            .map_err(|e| StoreError::Backend(format!("starting the checkpoint thread: {e}")))?;
         let (tx, rx) = mpsc::channel::<Job>(8192);
         thread::Builder::new()
             .name("seba-sqlite-writer".into())
-            .spawn(move || writer_loop(conn, rx))
+            .spawn(move || writer_loop(conn, rx, committed))
             .map_err(|e| StoreError::Backend(format!("starting the writer thread: {e}")))?;
         Ok(SqliteStore {
             path: path.to_path_buf(),
@@ -216,7 +239,24 @@ impl SqliteStore {
     }
 }
 
-fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
+/// Copy committed pages from the WAL into the database whenever the writer has committed,
+/// at most every [`CHECKPOINT_EVERY`]; ends when the writer does.
+fn checkpoint_loop(conn: Connection, wake: std::sync::mpsc::Receiver<()>) {
+    while wake.recv().is_ok() {
+        thread::sleep(CHECKPOINT_EVERY);
+        // PASSIVE: never blocks the writer or the readers; frames a reader still needs
+        // are left for the next round.
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "SQLite checkpoint failed; the writer's own will follow");
+        }
+    }
+}
+
+fn writer_loop(
+    mut conn: Connection,
+    mut rx: mpsc::Receiver<Job>,
+    committed: std::sync::mpsc::SyncSender<()>,
+) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.blocking_recv() {
         batch.push(first);
@@ -244,7 +284,11 @@ fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
         // closes their channel: the caller sees "dropped a write", never a false success.
         batch.clear();
         match outcome {
-            Ok(()) => finishes.into_iter().for_each(|f| f(Ok(()))),
+            Ok(()) => {
+                // Wake the checkpointer (already woken if the slot is full).
+                let _ = committed.try_send(());
+                finishes.into_iter().for_each(|f| f(Ok(())))
+            }
             Err(e) => {
                 tracing::error!(error = %e, "SQLite group commit failed");
                 let msg = e.to_string();

@@ -602,19 +602,24 @@ impl CaseStore for SqliteStore {
     async fn commit_many(
         &self,
         items: Vec<(Commit, Vec<SideWrite>)>,
-    ) -> Result<Vec<Result<Committed>>> {
+    ) -> Result<std::result::Result<Vec<Committed>, (usize, StoreError)>> {
         self.write(move |c| {
+            // One savepoint for the whole batch, not one per commit: each savepoint makes
+            // SQLite copy every page a commit touches into its statement journal first.
+            c.prepare_cached("SAVEPOINT batch")?.execute([])?;
             let mut out = Vec::with_capacity(items.len());
-            for (commit, side) in items {
-                c.prepare_cached("SAVEPOINT item")?.execute([])?;
-                let r = apply_commit(c, commit, side);
-                if r.is_err() {
-                    c.prepare_cached("ROLLBACK TO item")?.execute([])?;
+            for (i, (commit, side)) in items.into_iter().enumerate() {
+                match apply_commit(c, commit, side) {
+                    Ok(done) => out.push(done),
+                    Err(e) => {
+                        c.prepare_cached("ROLLBACK TO batch")?.execute([])?;
+                        c.prepare_cached("RELEASE batch")?.execute([])?;
+                        return Ok(Err((i, e)));
+                    }
                 }
-                c.prepare_cached("RELEASE item")?.execute([])?;
-                out.push(r);
             }
-            Ok(out)
+            c.prepare_cached("RELEASE batch")?.execute([])?;
+            Ok(Ok(out))
         })
         .await
     }

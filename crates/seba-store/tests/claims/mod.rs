@@ -964,22 +964,24 @@ async fn claim_pages_and_reports(store: Arc<dyn Store>) {
     assert_eq!(store.claims_by_month().await.unwrap(), by_month);
 }
 
-/// Bulk intake: many filings in one transaction, each under its own savepoint. A refused
-/// one (an order already claimed, an import row already taken) is undone alone — its case,
-/// message and event with it — and answered in its place; the rest commit, and the
-/// merchant's totals count exactly them.
+/// Bulk intake: many filings in one transaction, all or nothing. A refused one (an order
+/// already claimed, an import row already taken) undoes the whole batch — every case,
+/// message, event and claim of it — and is named by its place; the rest sent again commit
+/// together, and the merchants' totals count exactly them.
 async fn claims_commit_many_in_one_transaction(store: Arc<dyn Store>) {
     let m = add_merchant(&store).await;
     let m2 = add_merchant(&store).await;
-    assert!(store.commit_many(Vec::new()).await.unwrap().is_empty());
-    let mut model = BTreeMap::new();
-    let mut items = Vec::new();
-    let mut cases = Vec::new();
-    let mut import = |k: &ClaimRecord, key: &str| {
-        let case = new_case(k.case_id, k.created_at);
-        cases.push(k.case_id);
-        items.push((
-            insert_commit(&case),
+    assert!(
+        store
+            .commit_many(Vec::new())
+            .await
+            .unwrap()
+            .unwrap()
+            .is_empty()
+    );
+    let item = |k: &ClaimRecord, key: &str| {
+        (
+            insert_commit(&new_case(k.case_id, k.created_at)),
             vec![
                 SideWrite::Claim {
                     claim: k.clone(),
@@ -990,10 +992,10 @@ async fn claims_commit_many_in_one_transaction(store: Arc<dyn Store>) {
                     case_id: k.case_id,
                 },
             ],
-        ));
+        )
     };
     let mut ids = Vec::new();
-    for _ in 0..6 {
+    for _ in 0..8 {
         ids.push(store.next_case_id().await.unwrap());
     }
     let a = claim(ids[0], m, RAHIMA, "EV-1");
@@ -1004,32 +1006,53 @@ async fn claims_commit_many_in_one_transaction(store: Arc<dyn Store>) {
     let d = claim(ids[3], m, SALMA, "EV-4");
     let mut e = claim(ids[4], m, NASIR, "EV-5");
     e.refunded_poisha = 100;
-    import(&a, "f.csv#2");
-    import(&b, "f.csv#3");
-    import(&c, "f.csv#4");
-    import(&d, "f.csv#2");
-    import(&e, "f.csv#6");
-    let results = store.commit_many(items).await.unwrap();
-    assert_eq!(results.len(), 5);
-    assert!(
-        results[0].is_ok() && results[1].is_ok() && results[4].is_ok(),
-        "{results:?}"
-    );
-    for r in [&results[2], &results[3]] {
-        assert!(matches!(r, Err(StoreError::Duplicate(_))), "{r:?}");
-    }
-    for refused in [ids[2], ids[3]] {
-        assert_eq!(store.case(refused).await.unwrap(), None);
-        assert_eq!(store.claim(refused).await.unwrap(), None);
-        assert!(store.messages(refused).await.unwrap().is_empty());
-        assert!(
-            store
-                .audit_events(&case_subject(refused))
-                .await
-                .unwrap()
-                .is_empty()
-        );
-    }
+    let untouched = |ks: Vec<CaseId>| {
+        let store = store.clone();
+        async move {
+            for id in ks {
+                assert_eq!(store.case(id).await.unwrap(), None);
+                assert_eq!(store.claim(id).await.unwrap(), None);
+                assert!(store.messages(id).await.unwrap().is_empty());
+                assert!(
+                    store
+                        .audit_events(&case_subject(id))
+                        .await
+                        .unwrap()
+                        .is_empty()
+                );
+            }
+        }
+    };
+    let batch = vec![
+        item(&a, "f.csv#2"),
+        item(&b, "f.csv#3"),
+        item(&c, "f.csv#4"),
+        item(&e, "f.csv#6"),
+    ];
+    let refused = store.commit_many(batch).await.unwrap().unwrap_err();
+    assert_eq!(refused.0, 2);
+    assert!(matches!(refused.1, StoreError::Duplicate(_)), "{refused:?}");
+    untouched(ids[..5].to_vec()).await;
+    let batch = vec![
+        item(&a, "f.csv#2"),
+        item(&b, "f.csv#3"),
+        item(&d, "f.csv#2"),
+    ];
+    let refused = store.commit_many(batch).await.unwrap().unwrap_err();
+    assert_eq!(refused.0, 2);
+    assert!(matches!(refused.1, StoreError::Duplicate(_)), "{refused:?}");
+    untouched(ids[..5].to_vec()).await;
+    assert_totals(&store, &BTreeMap::new(), &[m, m2]).await;
+
+    // The rest again: all of it commits.
+    let batch = vec![
+        item(&a, "f.csv#2"),
+        item(&b, "f.csv#3"),
+        item(&e, "f.csv#6"),
+    ];
+    let done = store.commit_many(batch).await.unwrap().unwrap();
+    assert_eq!(done.len(), 3);
+    let mut model = BTreeMap::new();
     for k in [&a, &b, &e] {
         assert!(store.case(k.case_id).await.unwrap().is_some());
         assert_eq!(store.claim(k.case_id).await.unwrap().as_ref(), Some(k));
@@ -1044,6 +1067,7 @@ async fn claims_commit_many_in_one_transaction(store: Arc<dyn Store>) {
         );
         model.insert(k.case_id, k.clone());
     }
+    untouched(vec![ids[2], ids[3]]).await;
     assert_totals(&store, &model, &[m, m2]).await;
 
     let keys = |ks: &[&str]| ks.iter().map(|k| k.to_string()).collect::<Vec<_>>();
@@ -1075,22 +1099,15 @@ async fn claims_commit_many_in_one_transaction(store: Arc<dyn Store>) {
         keys(&["f.csv#2", "f.csv#3", "f.csv#6"])
     );
 
-    // A batch of one refused filing commits nothing, and answers as a single commit would.
-    let again = store
-        .commit_many(vec![(
-            insert_commit(&new_case(ids[5], at(0))),
-            vec![SideWrite::Claim {
-                claim: claim(ids[5], m2, KARIM, "EV-2"),
-                expected_version: None,
-            }],
-        )])
-        .await
-        .unwrap();
-    assert!(
-        matches!(again[..], [Err(StoreError::Duplicate(_))]),
-        "{again:?}"
-    );
-    assert_eq!(store.case(ids[5]).await.unwrap(), None);
+    // A batch whose first filing is refused keeps nothing either.
+    let f = claim(ids[5], m2, SALMA, "EV-6");
+    let batch = vec![
+        item(&claim(ids[6], m2, KARIM, "EV-2"), "f.csv#7"),
+        item(&f, "f.csv#8"),
+    ];
+    let refused = store.commit_many(batch).await.unwrap().unwrap_err();
+    assert_eq!(refused.0, 0);
+    untouched(vec![ids[5], ids[6]]).await;
     assert_totals(&store, &model, &[m, m2]).await;
 }
 
