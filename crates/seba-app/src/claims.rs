@@ -55,9 +55,9 @@ const IMPORT_IN_FLIGHT: usize = 64;
 /// touches written once), and batches prepared while another commits.
 const IMPORT_BATCH: usize = 1000;
 const IMPORT_BATCHES_IN_FLIGHT: usize = 2;
-/// Times a batch is sent again after the store refused one of its rows, before the rest of
-/// it is filed one row at a time.
-const IMPORT_BATCH_ROUNDS: usize = 4;
+/// Times a batch is sent to the store (the first, then again after each refused row)
+/// before the rest of it is filed one row at a time.
+const IMPORT_BATCH_ROUNDS: usize = 3;
 
 /// The registry, indexed for matching.
 pub struct Registry {
@@ -434,6 +434,7 @@ impl App {
             let (case, commit, side, claim) = self
                 .claim_commit(
                     checked,
+                    key.clone(),
                     &merchant,
                     new_merchant,
                     channel,
@@ -477,18 +478,19 @@ impl App {
         Err(ClaimError::App(AppError::IdempotencyRace))
     }
 
-    /// The case, its commit and the records beside it (the claim; the merchant if it is
-    /// new; the import row's key) that file a new claim — nothing written yet.
+    /// The case, its commit and the records beside it (the claim under its dedup `key`;
+    /// the merchant if it is new; the import row's key) that file a new claim — nothing
+    /// written yet.
     async fn claim_commit(
         &self,
         checked: &CheckedClaim,
+        key: String,
         merchant: &MerchantRecord,
         new_merchant: bool,
         channel: Channel,
         caller: Caller,
         import_key: Option<String>,
     ) -> Result<(Case, Commit, Vec<SideWrite>, ClaimRecord), ClaimError> {
-        let key = dedup_key(&checked.claimant, merchant.id, &checked.order_id);
         let (delivery_due, refund_due) = self.deadlines_of(checked, merchant);
         let now = self.now();
         let paid = money::show(checked.paid_poisha);
@@ -1122,28 +1124,25 @@ impl App {
         let mut again = Vec::new();
         let mut fresh = Vec::new();
         for (row, key) in rows.into_iter().zip(keys) {
-            if claimed.contains(&key) || !seen.insert(key) {
+            if claimed.contains(&key) || !seen.insert(key.clone()) {
                 again.push(row);
             } else {
-                fresh.push(row);
+                fresh.push((row, key));
             }
         }
         // All or nothing: a row the store refuses (a concurrent filing got to its order
         // first) is set aside and the rest sent again, a few times at most.
-        for round in 0..IMPORT_BATCH_ROUNDS {
+        for _ in 0..IMPORT_BATCH_ROUNDS {
             if fresh.is_empty() {
-                break;
-            }
-            if round + 1 == IMPORT_BATCH_ROUNDS {
-                again.append(&mut fresh);
                 break;
             }
             let mut built = Vec::with_capacity(fresh.len());
             let mut items = Vec::with_capacity(fresh.len());
-            for row in fresh.drain(..) {
+            for (row, key) in fresh.drain(..) {
                 let made = self
                     .claim_commit(
                         &row.claim,
+                        key.clone(),
                         &row.merchant,
                         false,
                         Channel::Api,
@@ -1154,14 +1153,14 @@ impl App {
                 match made {
                     Ok((case, commit, side, claim)) => {
                         items.push((commit, side));
-                        built.push((row, case, claim));
+                        built.push((row, key, case, claim));
                     }
                     Err(e) => done.push((row.line, Err(e))),
                 }
             }
             match self.store.commit_many(items).await {
                 Ok(Ok(_)) => {
-                    for (row, case, claim) in built {
+                    for (row, _, case, claim) in built {
                         done.push((
                             row.line,
                             Ok(Filed {
@@ -1175,20 +1174,21 @@ impl App {
                     }
                 }
                 Ok(Err((refused, _))) => {
-                    for (i, (row, _, _)) in built.into_iter().enumerate() {
+                    for (i, (row, key, _, _)) in built.into_iter().enumerate() {
                         if i == refused {
                             again.push(row);
                         } else {
-                            fresh.push(row);
+                            fresh.push((row, key));
                         }
                     }
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, rows = built.len(), "an import batch failed; filing its rows one at a time");
-                    again.extend(built.into_iter().map(|(row, _, _)| row));
+                    again.extend(built.into_iter().map(|(row, ..)| row));
                 }
             }
         }
+        again.extend(fresh.into_iter().map(|(row, _)| row));
         tracing::info!(
             filed = done.len(),
             again = again.len(),
@@ -1338,6 +1338,14 @@ mod tests {
         }
     }
 
+    /// A customer's filing of `i` that must succeed.
+    async fn file(t: &TestApp, i: &ClaimInput, channel: Channel) -> Filed {
+        t.app
+            .file_claim(i, channel, Caller::customer(), None)
+            .await
+            .unwrap()
+    }
+
     async fn with_evaly(t: &TestApp) -> MerchantRecord {
         t.app
             .add_merchant(
@@ -1367,46 +1375,34 @@ mod tests {
     async fn the_same_order_is_one_claim_and_a_second_filing_adds_to_it() {
         let t = TestApp::new().await;
         let evaly = with_evaly(&t).await;
-        let first = t
-            .app
-            .file_claim(
-                &input("01712345678", "Evaly", "EV-1", "125000"),
-                Channel::Web,
-                Caller::customer(),
-                None,
-            )
-            .await
-            .unwrap();
+        let first = file(
+            &t,
+            &input("01712345678", "Evaly", "EV-1", "125000"),
+            Channel::Web,
+        )
+        .await;
         assert!(!first.added_to && !first.new_merchant);
         assert_eq!(first.merchant.id, evaly.id);
         assert_eq!(first.case.queue.as_deref(), Some("ecommerce_cell"));
         // Written another way, in the other script: the same claim.
-        let again = t
-            .app
-            .file_claim(
-                &input("+8801712345678", "ইভ্যালি", "#ev-1", "১,২৫,০০০"),
-                Channel::App,
-                Caller::customer(),
-                None,
-            )
-            .await
-            .unwrap();
+        let again = file(
+            &t,
+            &input("+8801712345678", "ইভ্যালি", "#ev-1", "১,২৫,০০০"),
+            Channel::App,
+        )
+        .await;
         assert!(again.added_to);
         assert_eq!(again.case.id, first.case.id);
         assert_eq!(again.claim.filings, 2);
         let thread = t.app.store.messages(first.case.id).await.unwrap();
         assert_eq!(thread.len(), 2);
         // Another order is another claim.
-        let other = t
-            .app
-            .file_claim(
-                &input("01712345678", "evaly.com.bd", "EV-2", "5000"),
-                Channel::Web,
-                Caller::customer(),
-                None,
-            )
-            .await
-            .unwrap();
+        let other = file(
+            &t,
+            &input("01712345678", "evaly.com.bd", "EV-2", "5000"),
+            Channel::Web,
+        )
+        .await;
         assert_ne!(other.case.id, first.case.id);
         let s = t
             .app
@@ -1425,28 +1421,20 @@ mod tests {
     async fn an_unknown_merchant_is_filed_for_review_once() {
         let t = TestApp::new().await;
         with_evaly(&t).await;
-        let a = t
-            .app
-            .file_claim(
-                &input("01712345678", "Dhamaka Shopping", "D-1", "9000"),
-                Channel::Web,
-                Caller::customer(),
-                None,
-            )
-            .await
-            .unwrap();
+        let a = file(
+            &t,
+            &input("01712345678", "Dhamaka Shopping", "D-1", "9000"),
+            Channel::Web,
+        )
+        .await;
         assert!(a.new_merchant);
         assert_eq!(a.merchant.status, "pending_review");
-        let b = t
-            .app
-            .file_claim(
-                &input("01812345678", "dhamaka shopping", "D-2", "9000"),
-                Channel::Web,
-                Caller::customer(),
-                None,
-            )
-            .await
-            .unwrap();
+        let b = file(
+            &t,
+            &input("01812345678", "dhamaka shopping", "D-2", "9000"),
+            Channel::Web,
+        )
+        .await;
         assert!(
             !b.new_merchant,
             "the second filing finds the pending merchant"
@@ -1478,16 +1466,12 @@ mod tests {
     async fn the_workflow_to_a_refund_with_the_case_and_sms() {
         let t = TestApp::new().await;
         let evaly = with_evaly(&t).await;
-        let f = t
-            .app
-            .file_claim(
-                &input("01712345678", "Evaly", "EV-1", "10000"),
-                Channel::Web,
-                Caller::customer(),
-                None,
-            )
-            .await
-            .unwrap();
+        let f = file(
+            &t,
+            &input("01712345678", "Evaly", "EV-1", "10000"),
+            Channel::Web,
+        )
+        .await;
         let id = f.case.id;
         let merchant = ClaimActor::Merchant {
             user: UserId(9),
@@ -1595,16 +1579,12 @@ mod tests {
     async fn deadlines_missed_are_named() {
         let t = TestApp::new().await;
         with_evaly(&t).await;
-        let f = t
-            .app
-            .file_claim(
-                &input("01712345678", "Evaly", "EV-1", "10000"),
-                Channel::Web,
-                Caller::customer(),
-                None,
-            )
-            .await
-            .unwrap();
+        let f = file(
+            &t,
+            &input("01712345678", "Evaly", "EV-1", "10000"),
+            Channel::Web,
+        )
+        .await;
         let view = t
             .app
             .claim_view(f.case.id, ClaimActor::Cell(cell()))

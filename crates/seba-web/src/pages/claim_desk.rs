@@ -497,7 +497,8 @@ fn claimant_full(lang: Lang, e164: &str) -> String {
 // ---------------------------------------------------------------------------------------
 // The list
 
-fn stage_select(lang: Lang, chosen: Option<Stage>) -> Markup {
+/// The stage filter's `<select>` (any stage, then each), shared with the merchant portal.
+pub(crate) fn stage_select(lang: Lang, chosen: Option<Stage>) -> Markup {
     html! {
         select id="stage" name="stage" {
             option value="" { (t(lang, "cd-any-stage")) }

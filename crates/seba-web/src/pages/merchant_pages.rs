@@ -23,7 +23,7 @@ use seba_core::ids::{CaseId, CaseNumber};
 use super::claim_desk::{
     Fields, RefundForm, Refusal, Upload, claim_facts, day, deadlines_and_refunds, failed_page,
     field, merchant_name, missing, number_path, number_text, read_multipart, refund_form,
-    refundable, refusal, stage_label, taka,
+    refundable, refusal, stage_label, stage_select, taka,
 };
 use super::staff::{Desk, desk_page, forbidden};
 use super::{Lang, errors_box, see_other, t, t_args, with_status};
@@ -123,13 +123,7 @@ pub async fn home(State(state): State<AppState>, desk: Desk, Query(q): Query<Fie
         p { (t(lang, "mp-intro")) }
         form.inline-form method="get" action="/merchant" {
             label for="stage" { (t(lang, "cd-col-stage")) } " "
-            select id="stage" name="stage" {
-                option value="" { (t(lang, "cd-any-stage")) }
-                @for s in Stage::ALL {
-                    @let b = s.label();
-                    option value=(s.as_str()) selected[stage == Some(s)] { (lang.pick(&b.bn, &b.en)) }
-                }
-            }
+            (stage_select(lang, stage))
             " " button type="submit" { (t(lang, "cd-filter")) }
         }
         @if claims.is_empty() {
