@@ -298,7 +298,11 @@ fn seba(bin: &Path, data: &Path, db: Option<&str>, search: bool) -> Command {
     );
     c.arg("--data-dir")
         .arg(data)
-        .env("SEBA_LOG", "warn")
+        // The server's own log level: warn unless SEBA_LOG says otherwise.
+        .env(
+            "SEBA_LOG",
+            std::env::var("SEBA_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .env("SEBA_APP__PEPPER", "bench-pepper-0123456789abcdef");
     if let Some(db) = db {
         c.arg("--database-url").arg(db);

@@ -53,7 +53,7 @@ const REGISTRY_TTL: Duration = Duration::from_secs(30);
 const IMPORT_IN_FLIGHT: usize = 64;
 /// Import rows filed in one store transaction (one durable write, each page the batch
 /// touches written once), and batches prepared while another commits.
-const IMPORT_BATCH: usize = 1000;
+const IMPORT_BATCH: usize = 2000;
 const IMPORT_BATCHES_IN_FLIGHT: usize = 2;
 /// Times a batch is sent to the store (the first, then again after each refused row)
 /// before the rest of it is filed one row at a time.
@@ -225,7 +225,8 @@ struct ImportRow {
     claim: CheckedClaim,
     /// The row's content key (the same row again is the same key).
     key: String,
-    merchant: MerchantRecord,
+    /// Shared by every row naming the merchant.
+    merchant: std::sync::Arc<MerchantRecord>,
 }
 
 fn has_bengali(s: &str) -> bool {
@@ -984,14 +985,14 @@ impl App {
                 Err(errors) => report.bad.push((row.line, errors)),
             }
         }
-        let mut merchants: HashMap<String, (MerchantRecord, bool)> = HashMap::new();
+        let mut merchants: HashMap<String, (std::sync::Arc<MerchantRecord>, bool)> = HashMap::new();
         for (_, c, _, folded) in &work {
             if merchants.contains_key(folded) {
                 continue;
             }
             match self.merchant_for(&c.merchant).await {
-                Ok(m) => {
-                    merchants.insert(folded.clone(), m);
+                Ok((m, new)) => {
+                    merchants.insert(folded.clone(), (std::sync::Arc::new(m), new));
                 }
                 Err(e) => {
                     return Err(FileError::Csv {
@@ -1024,6 +1025,11 @@ impl App {
         }
         self.file_each(first_of_new, true, caller, &mut report)
             .await;
+        // Every batch's case ids at once: a batch then never waits for an id behind another
+        // batch's commit. Should this fail, each id is fetched as it is needed instead.
+        if let Err(e) = self.store.reserve_case_ids(rest.len()).await {
+            tracing::warn!(error = %e, "could not reserve case ids for an import");
+        }
         let mut slow = Vec::new();
         let mut set = tokio::task::JoinSet::new();
         let mut rest = rest.into_iter().peekable();
@@ -1075,7 +1081,7 @@ impl App {
                     let r = app
                         .file_checked(
                             &row.claim,
-                            row.merchant,
+                            std::sync::Arc::unwrap_or_clone(row.merchant),
                             write_merchant,
                             Channel::Api,
                             caller,
@@ -1166,7 +1172,7 @@ impl App {
                             Ok(Filed {
                                 case,
                                 claim,
-                                merchant: row.merchant,
+                                merchant: std::sync::Arc::unwrap_or_clone(row.merchant),
                                 added_to: false,
                                 new_merchant: false,
                             }),

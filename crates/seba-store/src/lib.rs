@@ -90,6 +90,11 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub trait CaseStore: Send + Sync {
     /// A fresh case id, unique across every node sharing the store. Ids may skip.
     async fn next_case_id(&self) -> Result<CaseId>;
+    /// Have at least `count` case ids ready for [`next_case_id`](Self::next_case_id),
+    /// fetched in one round trip: for a caller about to create that many cases at once (an
+    /// import), so that it never waits on the store for an id mid-way. Ids left unused
+    /// when the process stops are skipped.
+    async fn reserve_case_ids(&self, count: usize) -> Result<()>;
     /// Apply one unit of work atomically. See [`Commit`].
     async fn commit(&self, commit: Commit) -> Result<Committed> {
         self.commit_with(commit, Vec::new()).await

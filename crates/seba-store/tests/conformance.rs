@@ -397,6 +397,48 @@ async fn update_and_version_conflict(store: Arc<dyn Store>) {
 // 3. Concurrency
 // =======================================================================================
 
+/// Ids reserved in advance are handed out in order, never twice, and never one handed out
+/// before, while other tasks take ids beside the reservation.
+async fn reserved_case_ids(store: Arc<dyn Store>) {
+    let before = store.next_case_id().await.unwrap();
+    store.reserve_case_ids(2_500).await.unwrap();
+    let beside = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for _ in 0..300 {
+                ids.push(store.next_case_id().await.unwrap());
+            }
+            ids
+        })
+    };
+    let mut mine = Vec::new();
+    for _ in 0..2_500 {
+        mine.push(store.next_case_id().await.unwrap());
+    }
+    // A second reservation, more than is left: the ids go on rising.
+    store.reserve_case_ids(5_000).await.unwrap();
+    for _ in 0..100 {
+        mine.push(store.next_case_id().await.unwrap());
+    }
+    assert!(
+        mine.windows(2).all(|w| w[0] < w[1]),
+        "one task's ids rise one after another"
+    );
+    assert!(
+        mine[0] > before,
+        "a reserved id comes after every id handed out before"
+    );
+    let beside = beside.await.unwrap();
+    let all: HashSet<CaseId> = mine.iter().chain(&beside).copied().collect();
+    assert_eq!(
+        all.len(),
+        mine.len() + beside.len(),
+        "an id handed out twice"
+    );
+    assert!(!all.contains(&before));
+}
+
 async fn concurrent_case_creation(store: Arc<dyn Store>) {
     const TASKS: usize = 16;
     const PER_TASK: usize = 20;
@@ -3491,6 +3533,7 @@ conformance! {
     case_round_trip => sqlite_case_round_trip, postgres_case_round_trip;
     update_and_version_conflict => sqlite_update_and_version_conflict, postgres_update_and_version_conflict;
     concurrent_case_creation => sqlite_concurrent_case_creation, postgres_concurrent_case_creation;
+    reserved_case_ids => sqlite_reserved_case_ids, postgres_reserved_case_ids;
     racing_updates_one_wins => sqlite_racing_updates_one_wins, postgres_racing_updates_one_wins;
     concurrent_events_on_one_subject => sqlite_concurrent_events_on_one_subject,
         postgres_concurrent_events_on_one_subject;

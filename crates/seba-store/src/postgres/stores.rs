@@ -1056,6 +1056,27 @@ impl PgStore {
     }
 }
 
+impl PgStore {
+    /// Add `count` fresh ids from the sequence to `ids`, kept so that the smallest is
+    /// taken first.
+    async fn fetch_case_ids(&self, ids: &mut Vec<i64>, count: usize) -> Result<()> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached("SELECT nextval('case_ids') FROM generate_series(1, $1::bigint)")
+            .await?;
+        let count = i64::try_from(count).unwrap_or(i64::MAX);
+        ids.extend(
+            client
+                .query(&stmt, &[&count])
+                .await?
+                .iter()
+                .map(|r| r.get::<_, i64>(0)),
+        );
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl CaseStore for PgStore {
     async fn next_case_id(&self) -> Result<CaseId> {
@@ -1063,22 +1084,20 @@ impl CaseStore for PgStore {
         if ids.is_empty() {
             // A block per round trip; a node that stops loses the rest of its block (gaps in
             // case numbers, never repeats).
-            let client = self.pool.get().await?;
-            let stmt = client
-                .prepare_cached("SELECT nextval('case_ids') FROM generate_series(1, 100)")
-                .await?;
-            let mut block: Vec<i64> = client
-                .query(&stmt, &[])
-                .await?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-            block.sort_unstable_by(|a, b| b.cmp(a));
-            *ids = block;
+            self.fetch_case_ids(&mut ids, 100).await?;
         }
         ids.pop()
             .map(CaseId)
             .ok_or_else(|| StoreError::Backend("the case id sequence returned nothing".into()))
+    }
+
+    async fn reserve_case_ids(&self, count: usize) -> Result<()> {
+        let mut ids = self.ids.lock().await;
+        let have = ids.len();
+        if have < count {
+            self.fetch_case_ids(&mut ids, count - have).await?;
+        }
+        Ok(())
     }
 
     async fn commit_with(&self, commit: Commit, side: Vec<SideWrite>) -> Result<Committed> {

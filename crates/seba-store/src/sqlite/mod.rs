@@ -7,12 +7,19 @@
 //! a thousand concurrent case creations cost a handful of fsyncs, and nothing is
 //! acknowledged before it is on disk.
 //!
+//! A large write (an import's batch of two thousand claims) runs alone in a transaction of its
+//! own instead ([`SqliteStore::write_alone`]), with no savepoint around it: SQLite copies
+//! every page a savepoint's writes touch into an in-memory journal, and trims that journal
+//! after every statement by walking it from its start, so inside a savepoint a write's cost
+//! grows with the square of its size.
+//!
 //! Reads use a small pool of read-only connections, which WAL lets run beside the writer.
 //!
 //! Checkpoints — copying the WAL's pages back into the database file — run on their own
-//! thread and connection, woken by the writer's commits, so the writer never waits for
-//! them; the writer checkpoints itself only if the log grows past a backstop the
-//! checkpointer should never let it reach.
+//! thread and connection, woken by the writer's commits, so the writer seldom waits for
+//! them. The log can start over only after a checkpoint that copied all of it, which under
+//! a steady stream of commits only the writer's own can be: past a length of log the
+//! writer checkpoints by itself, copying what the checkpointer has not yet.
 
 mod rows;
 mod stores;
@@ -33,16 +40,30 @@ const MAX_BATCH: usize = 512;
 /// per case, and every reservation makes all intake wait for a commit, so blocks are large.
 /// A restart skips the rest of a block; case numbers may have gaps, never repeats.
 const ID_BLOCK: i64 = 1000;
-/// WAL pages (4 KiB each) past which the writer checkpoints by itself: only if the
-/// checkpointer thread has fallen far behind.
-const WRITER_CHECKPOINT_PAGES: i64 = 20_000;
+/// WAL pages (4 KiB each) past which the writer checkpoints by itself. The log starts over
+/// only after a checkpoint that copied all of it, which under a steady stream of commits
+/// (an import) only the writer's own can be; by then the checkpointer has copied all but
+/// the last second or so of it.
+const WRITER_CHECKPOINT_PAGES: i64 = 50_000;
+/// Bytes of log file kept when the log starts over.
+const WAL_KEEP_BYTES: i64 = 64 * 1024 * 1024;
 /// The writer connection's page cache; readers keep the 16 MiB of [`configure`].
 const WRITER_CACHE_KIB: i64 = 64 * 1024;
-/// How long the checkpointer lets commits gather before copying them into the database.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+/// How long the checkpointer lets commits gather before copying them into the database: a
+/// page changed again within it is copied once (an import changes the same index pages
+/// batch after batch).
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(1000);
 
 type Finish = Box<dyn FnOnce(Result<()>) + Send>;
-type Job = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
+/// A write's work: whether to keep its changes, and what to do once the transaction ends.
+type Run = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
+/// A write for the writer thread: run against its connection inside a transaction, it
+/// answers whether to keep its changes and what to do once the transaction has ended.
+struct Job {
+    /// In a transaction of its own, with no savepoint, rather than grouped with others.
+    alone: bool,
+    run: Run,
+}
 
 /// The embedded SQLite store.
 pub struct SqliteStore {
@@ -110,6 +131,9 @@ impl SqliteStore {
         configure(&conn)?;
         migrate(&mut conn)?;
         conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
+        // When the log starts over, its file is cut back to this: an import may grow it to
+        // hundreds of megabytes, which need not stay on disk.
+        conn.pragma_update(None, "journal_size_limit", WAL_KEEP_BYTES)?;
         // The writer's cache holds a whole batch's dirty pages (a spill writes them to the
         // log mid-transaction, and again at commit) and the indexes' hot pages.
         conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
@@ -143,17 +167,45 @@ impl SqliteStore {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        let (tx, rx) = oneshot::channel::<Result<T>>();
-        let job: Job = Box::new(move |conn| {
+        self.send(false, move |conn| {
             let result = f(conn);
             let ok = result.is_ok();
-            let finish: Finish = Box::new(move |committed: Result<()>| {
-                let _ = tx.send(committed.and(result));
+            (result, ok)
+        })
+        .await
+    }
+
+    /// Run `f` in a transaction of its own, not grouped with other writes and with no
+    /// savepoint around it (see the module's notes); `f` answers its result and whether
+    /// its changes are to be kept. Kept changes are committed before the answer; the rest
+    /// are rolled back, and the answer is still `f`'s.
+    pub(crate) async fn write_alone<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<(T, bool)> + Send + 'static,
+    {
+        self.send(true, move |conn| match f(conn) {
+            Ok((value, keep)) => (Ok(value), keep),
+            Err(e) => (Err(e), false),
+        })
+        .await
+    }
+
+    async fn send<T, F>(&self, alone: bool, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> (Result<T>, bool) + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel::<Result<T>>();
+        let run = Box::new(move |conn: &Connection| {
+            let (result, keep) = f(conn);
+            let finish: Finish = Box::new(move |ended: Result<()>| {
+                let _ = tx.send(ended.and(result));
             });
-            (ok, finish)
+            (keep, finish)
         });
         self.writer
-            .send(job)
+            .send(Job { alone, run })
             .await
             .map_err(|_| StoreError::Backend("the SQLite writer has stopped".into()))?;
         rx.await
@@ -222,20 +274,43 @@ impl SqliteStore {
     pub(crate) async fn reserve_id(&self) -> Result<i64> {
         let mut ids = self.ids.lock().await;
         if ids.0 >= ids.1 {
-            let end: i64 = self
-                .write(|c| {
-                    Ok(c.query_row(
-                        "UPDATE counters SET value = value + ?1 WHERE name = 'case_id' RETURNING value",
-                        [ID_BLOCK],
-                        |r| r.get(0),
-                    )?)
-                })
-                .await?;
-            *ids = (end - ID_BLOCK + 1, end + 1);
+            self.take_ids(&mut ids, ID_BLOCK).await?;
         }
         let id = ids.0;
         ids.0 += 1;
         Ok(id)
+    }
+
+    /// Make at least `count` ids ready for [`reserve_id`](Self::reserve_id).
+    pub(crate) async fn reserve_ids(&self, count: i64) -> Result<()> {
+        let mut ids = self.ids.lock().await;
+        let have = ids.1 - ids.0;
+        if have < count {
+            self.take_ids(&mut ids, (count - have).max(ID_BLOCK))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Take `count` more ids from the counter: added to the range held if they follow it
+    /// (only this store moves the counter), else in its place.
+    async fn take_ids(&self, ids: &mut (i64, i64), count: i64) -> Result<()> {
+        let end: i64 = self
+            .write(move |c| {
+                Ok(c.query_row(
+                    "UPDATE counters SET value = value + ?1 WHERE name = 'case_id' RETURNING value",
+                    [count],
+                    |r| r.get(0),
+                )?)
+            })
+            .await?;
+        let start = end - count + 1;
+        if start == ids.1 && ids.0 < ids.1 {
+            ids.1 = end + 1;
+        } else {
+            *ids = (start, end + 1);
+        }
+        Ok(())
     }
 }
 
@@ -258,10 +333,23 @@ fn writer_loop(
     committed: std::sync::mpsc::SyncSender<()>,
 ) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
-    while let Some(first) = rx.blocking_recv() {
+    // A write that must run alone, met while gathering a group: it goes next.
+    let mut next: Option<Job> = None;
+    loop {
+        let Some(first) = next.take().or_else(|| rx.blocking_recv()) else {
+            break;
+        };
+        if first.alone {
+            run_alone(&mut conn, first, &committed);
+            continue;
+        }
         batch.push(first);
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
+                Ok(job) if job.alone => {
+                    next = Some(job);
+                    break;
+                }
                 Ok(job) => batch.push(job),
                 Err(_) => break,
             }
@@ -271,7 +359,7 @@ fn writer_loop(
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for job in batch.drain(..) {
                 tx.prepare_cached("SAVEPOINT job")?.execute([])?;
-                let (ok, finish) = job(&tx);
+                let (ok, finish) = (job.run)(&tx);
                 if !ok {
                     tx.prepare_cached("ROLLBACK TO job")?.execute([])?;
                 }
@@ -296,6 +384,36 @@ fn writer_loop(
                     .into_iter()
                     .for_each(|f| f(Err(StoreError::Backend(format!("commit failed: {msg}")))));
             }
+        }
+    }
+}
+
+/// Run one write in a transaction of its own: committed if it keeps its changes, rolled
+/// back if not; answered only after either.
+fn run_alone(conn: &mut Connection, job: Job, committed: &std::sync::mpsc::SyncSender<()>) {
+    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => {
+            // Never ran: dropping the job tells its caller so.
+            tracing::error!(error = %e, "SQLite could not begin a transaction");
+            return;
+        }
+    };
+    let (keep, finish) = (job.run)(&tx);
+    let ended = if keep { tx.commit() } else { tx.rollback() };
+    match ended {
+        Ok(()) => {
+            if keep {
+                let _ = committed.try_send(());
+            }
+            finish(Ok(()))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, keep, "SQLite could not end a transaction");
+            finish(Err(StoreError::Backend(format!(
+                "{} failed: {e}",
+                if keep { "commit" } else { "rollback" }
+            ))))
         }
     }
 }
@@ -335,6 +453,76 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(n, 25);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn a_write_alone_keeps_or_drops_all_of_itself() {
+        let dir = std::env::temp_dir().join(format!("seba-sqlite-alone-{}", std::process::id()));
+        let s = Arc::new(SqliteStore::open(&dir.join("t.db")).unwrap());
+        let insert = |c: &Connection, k: &str| {
+            c.execute("INSERT INTO meta(key, value) VALUES (?1, 'x')", [k])
+                .map(|_| ())
+        };
+        // Grouped writes queued around the lone ones still commit, each on its own.
+        let mut grouped = Vec::new();
+        for i in 0..20 {
+            let s = s.clone();
+            grouped.push(tokio::spawn(async move {
+                s.write(move |c| Ok(insert(c, &format!("g{i}"))?)).await
+            }));
+        }
+        let kept = s
+            .write_alone(move |c| {
+                for i in 0..500 {
+                    insert(c, &format!("kept{i}"))?;
+                }
+                Ok(("kept", true))
+            })
+            .await
+            .unwrap();
+        assert_eq!(kept, "kept");
+        // Not kept: the answer comes back, the rows do not stay.
+        let dropped = s
+            .write_alone(move |c| {
+                for i in 0..500 {
+                    insert(c, &format!("dropped{i}"))?;
+                }
+                Ok((7, false))
+            })
+            .await
+            .unwrap();
+        assert_eq!(dropped, 7);
+        // Failed midway (a taken key): nothing of it stays, and the error comes back.
+        let failed = s
+            .write_alone(move |c| {
+                insert(c, "late")?;
+                insert(c, "kept3")?;
+                Ok(((), true))
+            })
+            .await;
+        assert!(failed.is_err());
+        for g in grouped {
+            g.await.unwrap().unwrap();
+        }
+        let count = |prefix: &'static str| {
+            let s = s.clone();
+            async move {
+                s.read(move |c| {
+                    Ok(c.query_row(
+                        "SELECT count(*) FROM meta WHERE key LIKE ?1",
+                        [format!("{prefix}%")],
+                        |r| r.get::<_, i64>(0),
+                    )?)
+                })
+                .await
+                .unwrap()
+            }
+        };
+        assert_eq!(count("kept").await, 500);
+        assert_eq!(count("dropped").await, 0);
+        assert_eq!(count("late").await, 0);
+        assert_eq!(count("g").await, 20);
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -595,6 +595,11 @@ impl CaseStore for SqliteStore {
         Ok(CaseId(self.reserve_id().await?))
     }
 
+    async fn reserve_case_ids(&self, count: usize) -> Result<()> {
+        self.reserve_ids(i64::try_from(count).unwrap_or(i64::MAX))
+            .await
+    }
+
     async fn commit_with(&self, commit: Commit, side: Vec<SideWrite>) -> Result<Committed> {
         self.write(move |c| apply_commit(c, commit, side)).await
     }
@@ -603,23 +608,16 @@ impl CaseStore for SqliteStore {
         &self,
         items: Vec<(Commit, Vec<SideWrite>)>,
     ) -> Result<std::result::Result<Vec<Committed>, (usize, StoreError)>> {
-        self.write(move |c| {
-            // One savepoint for the whole batch, not one per commit: each savepoint makes
-            // SQLite copy every page a commit touches into its statement journal first.
-            c.prepare_cached("SAVEPOINT batch")?.execute([])?;
+        // Alone in its transaction: a refused commit rolls the whole batch back.
+        self.write_alone(move |c| {
             let mut out = Vec::with_capacity(items.len());
             for (i, (commit, side)) in items.into_iter().enumerate() {
                 match apply_commit(c, commit, side) {
                     Ok(done) => out.push(done),
-                    Err(e) => {
-                        c.prepare_cached("ROLLBACK TO batch")?.execute([])?;
-                        c.prepare_cached("RELEASE batch")?.execute([])?;
-                        return Ok(Err((i, e)));
-                    }
+                    Err(e) => return Ok((Err((i, e)), false)),
                 }
             }
-            c.prepare_cached("RELEASE batch")?.execute([])?;
-            Ok(Ok(out))
+            Ok((Ok(out), true))
         })
         .await
     }
