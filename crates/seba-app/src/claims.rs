@@ -197,12 +197,12 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
-    fn tally(&mut self, line: usize, r: Result<Filed, ClaimError>) {
+    fn tally(&mut self, line: usize, r: Result<RowFiled, ClaimError>) {
         match r {
-            Ok(f) if f.added_to => self.added_to += 1,
-            Ok(f) => {
+            Ok(RowFiled::AddedTo) => self.added_to += 1,
+            Ok(RowFiled::New { new_merchant }) => {
                 self.added += 1;
-                if f.new_merchant {
+                if new_merchant {
                     self.new_merchants += 1;
                 }
             }
@@ -219,6 +219,26 @@ impl ImportReport {
     }
 }
 
+/// What an import row came to, as far as the report counts it.
+enum RowFiled {
+    /// A new claim; `new_merchant`: filed with a merchant new to the registry.
+    New { new_merchant: bool },
+    /// Another filing of a claim already made.
+    AddedTo,
+}
+
+impl From<Filed> for RowFiled {
+    fn from(f: Filed) -> RowFiled {
+        if f.added_to {
+            RowFiled::AddedTo
+        } else {
+            RowFiled::New {
+                new_merchant: f.new_merchant,
+            }
+        }
+    }
+}
+
 /// One checked row of an import, with the merchant it names.
 struct ImportRow {
     line: usize,
@@ -226,7 +246,7 @@ struct ImportRow {
     /// The row's content key (the same row again is the same key).
     key: String,
     /// Shared by every row naming the merchant.
-    merchant: std::sync::Arc<MerchantRecord>,
+    merchant: Arc<MerchantRecord>,
 }
 
 fn has_bengali(s: &str) -> bool {
@@ -985,14 +1005,14 @@ impl App {
                 Err(errors) => report.bad.push((row.line, errors)),
             }
         }
-        let mut merchants: HashMap<String, (std::sync::Arc<MerchantRecord>, bool)> = HashMap::new();
+        let mut merchants: HashMap<String, (Arc<MerchantRecord>, bool)> = HashMap::new();
         for (_, c, _, folded) in &work {
             if merchants.contains_key(folded) {
                 continue;
             }
             match self.merchant_for(&c.merchant).await {
                 Ok((m, new)) => {
-                    merchants.insert(folded.clone(), (std::sync::Arc::new(m), new));
+                    merchants.insert(folded.clone(), (Arc::new(m), new));
                 }
                 Err(e) => {
                     return Err(FileError::Csv {
@@ -1081,7 +1101,7 @@ impl App {
                     let r = app
                         .file_checked(
                             &row.claim,
-                            std::sync::Arc::unwrap_or_clone(row.merchant),
+                            Arc::unwrap_or_clone(row.merchant),
                             write_merchant,
                             Channel::Api,
                             caller,
@@ -1095,7 +1115,7 @@ impl App {
                 break;
             };
             if let Ok((line, r)) = done {
-                report.tally(line, r);
+                report.tally(line, r.map(RowFiled::from));
             }
         }
     }
@@ -1107,7 +1127,7 @@ impl App {
         &self,
         mut rows: Vec<ImportRow>,
         caller: Caller,
-    ) -> (Vec<(usize, Result<Filed, ClaimError>)>, Vec<ImportRow>) {
+    ) -> (Vec<(usize, Result<RowFiled, ClaimError>)>, Vec<ImportRow>) {
         // By merchant, then claimant: the merchant's index entries and victims then land
         // next to each other, in pages the writer already holds.
         rows.sort_by(|a, b| {
@@ -1157,30 +1177,24 @@ impl App {
                     )
                     .await;
                 match made {
-                    Ok((case, commit, side, claim)) => {
+                    Ok((_, commit, side, _)) => {
                         items.push((commit, side));
-                        built.push((row, key, case, claim));
+                        built.push((row, key));
                     }
                     Err(e) => done.push((row.line, Err(e))),
                 }
             }
             match self.store.commit_many(items).await {
                 Ok(Ok(_)) => {
-                    for (row, _, case, claim) in built {
-                        done.push((
-                            row.line,
-                            Ok(Filed {
-                                case,
-                                claim,
-                                merchant: std::sync::Arc::unwrap_or_clone(row.merchant),
-                                added_to: false,
-                                new_merchant: false,
-                            }),
-                        ));
+                    for (row, _) in built {
+                        let filed = RowFiled::New {
+                            new_merchant: false,
+                        };
+                        done.push((row.line, Ok(filed)));
                     }
                 }
                 Ok(Err((refused, _))) => {
-                    for (i, (row, key, _, _)) in built.into_iter().enumerate() {
+                    for (i, (row, key)) in built.into_iter().enumerate() {
                         if i == refused {
                             again.push(row);
                         } else {

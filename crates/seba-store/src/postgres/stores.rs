@@ -1054,9 +1054,7 @@ impl PgStore {
         tx.commit().await?;
         Ok(out)
     }
-}
 
-impl PgStore {
     /// Add `count` fresh ids from the sequence to `ids`, kept so that the smallest is
     /// taken first.
     async fn fetch_case_ids(&self, ids: &mut Vec<i64>, count: usize) -> Result<()> {
