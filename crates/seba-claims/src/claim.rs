@@ -459,10 +459,12 @@ impl ClaimInput {
     }
 }
 
-/// What makes two filings one claim: the claimant, the merchant and the order.
+/// What makes two filings one claim: the merchant, the claimant and the order, spelt
+/// `{merchant}|{claimant}|{order}` — the store counts a merchant's victims from the keys
+/// that begin `{merchant}|{claimant}|`, and a merchant's claims sit side by side.
 pub fn dedup_key(claimant: &Msisdn, merchant_id: i64, order_id: &str) -> String {
     format!(
-        "{}|{merchant_id}|{}",
+        "{merchant_id}|{}|{}",
         claimant.as_e164(),
         normalize_order_id(order_id)
     )

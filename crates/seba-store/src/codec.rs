@@ -770,26 +770,50 @@ pub(crate) const TOTALS_ADD: &str = "INSERT INTO merchant_totals
      refunded_poisha = merchant_totals.refunded_poisha + excluded.refunded_poisha,
      open_claims = merchant_totals.open_claims + excluded.open_claims";
 
-/// One more claim of a claimant against a merchant; returns the claimant's count now (1:
-/// one more victim). Parameters: merchant, msisdn.
-pub(crate) const VICTIM_JOINS: &str = "INSERT INTO merchant_victims (merchant_id, msisdn, claims)
-     VALUES (?1, ?2, 1)
-     ON CONFLICT (merchant_id, msisdn) DO UPDATE SET claims = merchant_victims.claims + 1
-     RETURNING claims";
+/// Add to a merchant's count of victims (PostgreSQL, which adds the rest of a claim's
+/// change first, to lock the row). Parameters: merchant, how many more (or fewer).
+pub(crate) const TOTALS_VICTIMS: &str =
+    "UPDATE merchant_totals SET victims = victims + ?2 WHERE merchant_id = ?1";
 
-/// One claim of a claimant against a merchant fewer; returns the claimant's count now (0:
-/// one victim fewer; the row stays, at 0, for a later claim). One statement, so that the
-/// count read is the count written however many writers run. Parameters: merchant,
-/// msisdn.
-pub(crate) const VICTIM_LEAVES: &str = "UPDATE merchant_victims SET claims = claims - 1
-     WHERE merchant_id = ?1 AND msisdn = ?2 RETURNING claims";
+/// How many claims (0, 1 or "2", meaning more) a claimant has against a merchant: the keys
+/// in [`claimant_keys`]. Parameters: that range's two ends.
+pub(crate) const CLAIMANT_CLAIMS: &str = "SELECT count(*) FROM (SELECT 1 FROM claims
+     WHERE dedup_key >= ?1 AND dedup_key < ?2 LIMIT 2) AS c";
 
-/// The error for a claimant the totals do not know, which only a bug (or a hand edit of
-/// the tables) can cause.
-pub(crate) fn victims_out_of_step(merchant_id: i64) -> StoreError {
-    StoreError::Backend(format!(
-        "merchant_victims of merchant {merchant_id} is out of step with its claims"
-    ))
+/// The range of claim keys of one claimant against one merchant: every key there begins
+/// `{merchant}|{msisdn}|` (see `ClaimRecord::dedup_key`), and `}` follows `|` bytewise,
+/// so the range is one run of the unique index on `dedup_key` — the run a claim's insert
+/// writes to anyway.
+pub(crate) fn claimant_keys(merchant_id: i64, msisdn: &str) -> (String, String) {
+    (
+        format!("{merchant_id}|{msisdn}|"),
+        format!("{merchant_id}|{msisdn}}}"),
+    )
+}
+
+/// Refuse a claim whose key does not begin with its merchant and claimant: its merchant's
+/// victims would be miscounted.
+pub(crate) fn check_claim_key(k: &crate::ClaimRecord) -> Result<()> {
+    let (from, _) = claimant_keys(k.merchant_id, &k.claimant_msisdn);
+    if k.dedup_key.starts_with(&from) {
+        Ok(())
+    } else {
+        Err(StoreError::Backend(format!(
+            "the key of claim {} does not begin with its merchant and claimant",
+            k.case_id
+        )))
+    }
+}
+
+/// How a claimant's count against a merchant, read after a claim write, moves the
+/// merchant's victims: joining (`sign` 1) with only this claim makes one more; leaving
+/// (`sign` -1) with none left makes one fewer.
+pub(crate) fn victims_moved(sign: i64, claims_now: i64) -> i64 {
+    match (sign > 0, claims_now) {
+        (true, 1) => 1,
+        (false, 0) => -1,
+        _ => 0,
+    }
 }
 
 /// The numbers of the merchant `id` (an SQL expression over `t`, its `merchant_totals`

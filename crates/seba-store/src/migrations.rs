@@ -72,4 +72,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_drop_claims_claimant.sql"),
         postgres: include_str!("../migrations/postgres/0010_drop_claims_claimant.sql"),
     },
+    Migration {
+        version: 11,
+        name: "claim_keys_by_merchant",
+        sqlite: include_str!("../migrations/sqlite/0011_claim_keys_by_merchant.sql"),
+        postgres: include_str!("../migrations/postgres/0011_claim_keys_by_merchant.sql"),
+    },
 ];

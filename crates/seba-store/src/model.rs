@@ -920,7 +920,9 @@ pub struct ClaimRecord {
     pub claimant_name: Option<String>,
     /// The claimant's district code.
     pub district: u16,
-    /// Unique: the same claimant, merchant and order make one claim.
+    /// Unique: the same claimant, merchant and order make one claim. Begins
+    /// `{merchant_id}|{claimant_msisdn}|` (the store refuses a claim whose key does not):
+    /// a merchant's victims are counted from the keys with that beginning.
     pub dedup_key: String,
     pub order_id: String,
     pub order_date: jiff::civil::Date,

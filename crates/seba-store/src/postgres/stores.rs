@@ -691,6 +691,7 @@ async fn write_claim(tx: &Tx<'_>, k: ClaimRecord, expected_version: Option<i64>)
             }
         }
     };
+    codec::check_claim_key(&k)?;
     if old.as_ref().is_none_or(|o| o.merchant_id != k.merchant_id) {
         // Merchants are never deleted, so the merchant found here is there at commit.
         let found: bool = tx
@@ -737,50 +738,52 @@ async fn write_claim(tx: &Tx<'_>, k: ClaimRecord, expected_version: Option<i64>)
         &updated_at,
         &k.version,
     ];
-    let key = k.case_id.to_string();
-    write_versioned(tx, &codec::CLAIMS, &values, expected_version, &key).await?;
-    // Row locks on merchant_victims and merchant_totals keep concurrent writers' counts
-    // exact; the deltas come in merchant order, so two writers lock in the same order.
-    for d in codec::totals_deltas(old.as_ref(), &k) {
-        let mut victims: i64 = 0;
-        for (msisdn, sign) in &d.claimants {
-            if *sign > 0 {
-                let joins = tx
-                    .prepare_cached(&codec::for_dialect(codec::VICTIM_JOINS, Dialect::Postgres))
-                    .await?;
-                let n: i64 = tx
-                    .query_one(&joins, &[&d.merchant_id, msisdn])
-                    .await?
-                    .get(0);
-                if n == 1 {
-                    victims += 1;
-                }
-                continue;
-            }
-            let leaves = tx
-                .prepare_cached(&codec::for_dialect(codec::VICTIM_LEAVES, Dialect::Postgres))
-                .await?;
-            match tx.query_opt(&leaves, &[&d.merchant_id, msisdn]).await? {
-                Some(r) if r.get::<_, i64>(0) == 0 => victims -= 1,
-                Some(_) => {}
-                None => return Err(codec::victims_out_of_step(d.merchant_id)),
-            }
-        }
-        let add = tx
-            .prepare_cached(&codec::for_dialect(codec::TOTALS_ADD, Dialect::Postgres))
-            .await?;
+    // Each merchant's totals row is locked (by adding to it) before the claim is written
+    // and its claimant's claims counted, so that two writers filing for one claimant
+    // count one after the other and the second sees the first's claim; the deltas come in
+    // merchant order, so two writers lock in the same order.
+    let deltas = codec::totals_deltas(old.as_ref(), &k);
+    let add = tx
+        .prepare_cached(&codec::for_dialect(codec::TOTALS_ADD, Dialect::Postgres))
+        .await?;
+    for d in &deltas {
         tx.execute(
             &add,
             &[
                 &d.merchant_id,
                 &d.claims,
-                &victims,
+                &0_i64,
                 &d.paid_poisha,
                 &d.refunded_poisha,
                 &d.open_claims,
             ],
         )
         .await?;
+    }
+    let key = k.case_id.to_string();
+    write_versioned(tx, &codec::CLAIMS, &values, expected_version, &key).await?;
+    let count = tx
+        .prepare_cached(&codec::for_dialect(
+            codec::CLAIMANT_CLAIMS,
+            Dialect::Postgres,
+        ))
+        .await?;
+    for d in &deltas {
+        let mut victims: i64 = 0;
+        for (msisdn, sign) in &d.claimants {
+            let (from, to) = codec::claimant_keys(d.merchant_id, msisdn);
+            let n: i64 = tx.query_one(&count, &[&from, &to]).await?.get(0);
+            victims += codec::victims_moved(*sign, n);
+        }
+        if victims != 0 {
+            let moved = tx
+                .prepare_cached(&codec::for_dialect(
+                    codec::TOTALS_VICTIMS,
+                    Dialect::Postgres,
+                ))
+                .await?;
+            tx.execute(&moved, &[&d.merchant_id, &victims]).await?;
+        }
     }
     Ok(())
 }

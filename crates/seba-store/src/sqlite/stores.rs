@@ -418,6 +418,7 @@ fn write_claim(c: &Connection, k: ClaimRecord, expected_version: Option<i64>) ->
             }
         }
     };
+    codec::check_claim_key(&k)?;
     if old.as_ref().is_none_or(|o| o.merchant_id != k.merchant_id) {
         let found: bool = c
             .prepare_cached("SELECT EXISTS(SELECT 1 FROM merchants WHERE id = ?1)")?
@@ -453,28 +454,15 @@ fn write_claim(c: &Connection, k: ClaimRecord, expected_version: Option<i64>) ->
     ];
     let key = k.case_id.to_string();
     write_versioned(c, &codec::CLAIMS, values, expected_version, &key)?;
+    // One writer: the claimant's claims counted after the write are all there are.
     for d in codec::totals_deltas(old.as_ref(), &k) {
         let mut victims = 0;
         for (msisdn, sign) in &d.claimants {
-            let ps = params![d.merchant_id, msisdn];
-            if *sign > 0 {
-                let n: i64 = c
-                    .prepare_cached(codec::VICTIM_JOINS)?
-                    .query_row(ps, |r| r.get(0))?;
-                if n == 1 {
-                    victims += 1;
-                }
-            } else {
-                let n: Option<i64> = c
-                    .prepare_cached(codec::VICTIM_LEAVES)?
-                    .query_row(ps, |r| r.get(0))
-                    .optional()?;
-                match n {
-                    Some(0) => victims -= 1,
-                    Some(_) => {}
-                    None => return Err(codec::victims_out_of_step(d.merchant_id)),
-                }
-            }
+            let (from, to) = codec::claimant_keys(d.merchant_id, msisdn);
+            let n: i64 = c
+                .prepare_cached(codec::CLAIMANT_CLAIMS)?
+                .query_row([from, to], |r| r.get(0))?;
+            victims += codec::victims_moved(*sign, n);
         }
         c.prepare_cached(codec::TOTALS_ADD)?.execute(params![
             d.merchant_id,

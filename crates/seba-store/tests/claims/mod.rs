@@ -93,7 +93,7 @@ fn claim(case: CaseId, merchant_id: i64, msisdn: &str, order: &str) -> ClaimReco
         claimant_msisdn: msisdn.into(),
         claimant_name: Some("রহিমা খাতুন".into()),
         district: 26,
-        dedup_key: format!("{msisdn}|{merchant_id}|{order}"),
+        dedup_key: key_of(merchant_id, msisdn, order),
         order_id: order.into(),
         order_date: date(2021, 7, 14),
         product: "মোটরসাইকেল / motorcycle 'X' \"Y\" \\".into(),
@@ -158,7 +158,13 @@ async fn replace(store: &Arc<dyn Store>, k: &ClaimRecord, expected: i64) -> Resu
         .map(|_| ())
 }
 
-/// `k` as the application saves it after a change.
+/// A claim's key, as the application spells it: merchant, claimant, order.
+fn key_of(merchant_id: i64, msisdn: &str, order: &str) -> String {
+    format!("{merchant_id}|{msisdn}|{order}")
+}
+
+/// `k` as the application saves it after a change; a claim moved to another merchant or
+/// claimant gets the key that goes with them, unless the change set a key of its own.
 fn next(k: &ClaimRecord, edit: impl FnOnce(&mut ClaimRecord)) -> ClaimRecord {
     let mut n = ClaimRecord {
         version: k.version + 1,
@@ -166,6 +172,9 @@ fn next(k: &ClaimRecord, edit: impl FnOnce(&mut ClaimRecord)) -> ClaimRecord {
         ..k.clone()
     };
     edit(&mut n);
+    if n.dedup_key == k.dedup_key {
+        n.dedup_key = key_of(n.merchant_id, &n.claimant_msisdn, &n.order_id);
+    }
     n
 }
 
@@ -477,9 +486,27 @@ async fn claims_commit_with_their_case(store: Arc<dyn Store>) {
     let taken = next(&k3, |n| {
         n.dedup_key = k2.dedup_key.clone();
         n.merchant_id = m;
+        n.claimant_msisdn = k2.claimant_msisdn.clone();
     });
     let err = replace(&store, &taken, 1).await.unwrap_err();
     assert!(matches!(err, StoreError::Duplicate(_)), "{err:?}");
+    assert_eq!(store.claim(id2).await.unwrap(), Some(k3.clone()));
+    assert_totals(&store, &model, &[m, other]).await;
+
+    // A key that does not begin with the claim's merchant and claimant would miscount the
+    // merchant's victims: refused, on insert and on replacement, and nothing changes.
+    let id3 = store.next_case_id().await.unwrap();
+    let astray = ClaimRecord {
+        dedup_key: key_of(other, RAHIMA, "EO-78"),
+        ..claim(id3, other, SALMA, "EO-78")
+    };
+    let err = file(&store, &astray).await.unwrap_err();
+    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+    assert_eq!(store.claim(id3).await.unwrap(), None);
+    assert_eq!(store.case(id3).await.unwrap(), None);
+    let old_order = next(&k3, |n| n.dedup_key = key_of(m, KARIM, "EO-77"));
+    let err = replace(&store, &old_order, 1).await.unwrap_err();
+    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
     assert_eq!(store.claim(id2).await.unwrap(), Some(k3));
     assert_totals(&store, &model, &[m, other]).await;
 }
@@ -845,8 +872,12 @@ async fn claim_pages_and_reports(store: Arc<dyn Store>) {
             order_date: date(2021, (i % 5 + 6) as i8, (i % 28 + 1) as i8),
             paid_poisha: 1_000 * (i + 1),
             refunded_poisha: 10 * i,
-            claimant_msisdn: [RAHIMA, KARIM, SALMA][i as usize % 3].into(),
-            ..claim(id, if i < 9 { a } else { b }, RAHIMA, &format!("P-{i}"))
+            ..claim(
+                id,
+                if i < 9 { a } else { b },
+                [RAHIMA, KARIM, SALMA][i as usize % 3],
+                &format!("P-{i}"),
+            )
         };
         file(&store, &k).await.unwrap();
         model.insert(id, k);
@@ -1114,6 +1145,105 @@ async fn claims_commit_many_in_one_transaction(store: Arc<dyn Store>) {
     assert_eq!(refused.0, 0);
     untouched(vec![ids[5], ids[6]]).await;
     assert_totals(&store, &model, &[m, m2]).await;
+}
+
+// ---------------------------------------------------------------------------------------
+// Migration 11: claim keys begin with the merchant, and merchant_victims goes
+// ---------------------------------------------------------------------------------------
+
+/// A store put back as migration 10 left it: keys spelt claimant first, `merchant_victims`
+/// beside them (empty: migration 11 drops it unread), migration 11 not yet applied.
+const BEFORE_11_SQLITE: &str = "
+    UPDATE claims SET dedup_key = claimant_msisdn || '|' || merchant_id || '|' || order_id;
+    CREATE TABLE merchant_victims (merchant_id INTEGER NOT NULL, msisdn TEXT NOT NULL,
+        claims INTEGER NOT NULL, PRIMARY KEY (merchant_id, msisdn)) STRICT, WITHOUT ROWID;
+    DELETE FROM schema_migrations WHERE version = 11;";
+
+/// [`BEFORE_11_SQLITE`] on PostgreSQL, the key back in the database's own collation.
+const BEFORE_11_POSTGRES: &str = "
+    ALTER TABLE claims ALTER COLUMN dedup_key TYPE TEXT COLLATE \"default\";
+    UPDATE claims SET dedup_key = claimant_msisdn || '|' || merchant_id::text || '|' || order_id;
+    CREATE TABLE merchant_victims (merchant_id BIGINT NOT NULL, msisdn TEXT NOT NULL,
+        claims BIGINT NOT NULL, PRIMARY KEY (merchant_id, msisdn));
+    DELETE FROM schema_migrations WHERE version = 11;";
+
+type Filed = (i64, i64, BTreeMap<CaseId, ClaimRecord>);
+
+/// Two merchants; two claimants against the first (one of them twice), one against the
+/// second.
+async fn claims_before_11(store: Arc<dyn Store>) -> Filed {
+    let a = add_merchant(&store).await;
+    let b = add_merchant(&store).await;
+    let mut model = BTreeMap::new();
+    for (m, who, order) in [
+        (a, RAHIMA, "K-1"),
+        (a, RAHIMA, "K-2"),
+        (a, KARIM, "K-3"),
+        (b, RAHIMA, "K-4"),
+    ] {
+        let k = claim(store.next_case_id().await.unwrap(), m, who, order);
+        file(&store, &k).await.unwrap();
+        model.insert(k.case_id, k);
+    }
+    (a, b, model)
+}
+
+/// After migration 11: every key rewritten merchant first and found by it, the totals as
+/// before, and new claims, a duplicate and a move counted as on a fresh store.
+async fn claims_after_11(store: Arc<dyn Store>, (a, b, mut model): Filed) {
+    for k in model.values() {
+        let stored = store.claim(k.case_id).await.unwrap().unwrap();
+        assert_eq!(
+            stored.dedup_key,
+            key_of(k.merchant_id, &k.claimant_msisdn, &k.order_id)
+        );
+        assert_eq!(stored, *k);
+        assert_eq!(
+            store.claim_by_key(&k.dedup_key).await.unwrap(),
+            Some(stored)
+        );
+    }
+    assert_totals(&store, &model, &[a, b]).await;
+    // Another claim of a known victim, then a new victim.
+    for (who, order) in [(RAHIMA, "K-5"), (SALMA, "K-6")] {
+        let k = claim(store.next_case_id().await.unwrap(), a, who, order);
+        file(&store, &k).await.unwrap();
+        model.insert(k.case_id, k);
+        assert_totals(&store, &model, &[a, b]).await;
+    }
+    // An order already claimed, under its rewritten key.
+    let again = claim(store.next_case_id().await.unwrap(), a, RAHIMA, "K-1");
+    let err = file(&store, &again).await.unwrap_err();
+    assert!(matches!(err, StoreError::Duplicate(_)), "{err:?}");
+    // The second merchant's only claim moves to the first: one victim fewer there.
+    let only = model.values().find(|k| k.merchant_id == b).unwrap().clone();
+    let moved = next(&only, |n| n.merchant_id = a);
+    replace(&store, &moved, only.version).await.unwrap();
+    model.insert(moved.case_id, moved);
+    assert_totals(&store, &model, &[a, b]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_claim_keys_move_merchant_first() {
+    run_sqlite_upgrade(
+        "claim_keys",
+        BEFORE_11_SQLITE,
+        claims_before_11,
+        claims_after_11,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_claim_keys_move_merchant_first() {
+    run_postgres_upgrade(
+        "postgres_claim_keys_move_merchant_first",
+        "claim_keys",
+        BEFORE_11_POSTGRES,
+        claims_before_11,
+        claims_after_11,
+    )
+    .await;
 }
 
 conformance! {

@@ -107,15 +107,11 @@ where
     }
 }
 
-/// A fresh schema on the server named by `SEBA_TEST_DATABASE_URL`, dropped afterwards.
-/// Without the variable the test is skipped, except on CI, where that is a failure.
-pub async fn run_postgres<F, Fut>(wrapper: &str, test: &str, body: F)
-where
-    F: FnOnce(Arc<dyn Store>) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let url = match std::env::var(DATABASE_URL_VAR) {
-        Ok(url) if !url.trim().is_empty() => url,
+/// The server named by `SEBA_TEST_DATABASE_URL`; without it, `None` (the test `wrapper`
+/// is skipped, and says so), except on CI, where that is a failure.
+fn database_url(wrapper: &str) -> Option<String> {
+    match std::env::var(DATABASE_URL_VAR) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
         _ => {
             if std::env::var("CI").is_ok_and(|v| v.trim().eq_ignore_ascii_case("true")) {
                 panic!(
@@ -129,8 +125,20 @@ where
                 std::io::stderr(),
                 "skipping {wrapper}: {DATABASE_URL_VAR} not set"
             );
-            return;
+            None
         }
+    }
+}
+
+/// A fresh schema on the server named by `SEBA_TEST_DATABASE_URL`, dropped afterwards.
+/// Without the variable the test is skipped, except on CI, where that is a failure.
+pub async fn run_postgres<F, Fut>(wrapper: &str, test: &str, body: F)
+where
+    F: FnOnce(Arc<dyn Store>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(url) = database_url(wrapper) else {
+        return;
     };
     let schema = schema_name(test);
     let store = PgStore::connect(&url, Some(&schema))
@@ -138,6 +146,78 @@ where
         .unwrap_or_else(|e| panic!("connecting to {DATABASE_URL_VAR} with schema {schema}: {e}"));
     assert_eq!(seba_store::Maintenance::engine(&store), "postgres");
     let outcome = run_body(Arc::new(store), body).await;
+    if let Err(e) = PgStore::drop_schema(&url, &schema).await {
+        eprintln!("{wrapper}: could not drop schema {schema}: {e}");
+    }
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// An upgrade on SQLite: a fresh store filled by `before`, then `sql` run on a plain
+/// connection (to put its tables back as an older version left them, with that
+/// migration's row taken out of `schema_migrations`), then the store opened again, which
+/// migrates it, for `after` (given what `before` returned).
+pub async fn run_sqlite_upgrade<T, B, BF, A, AF>(test: &str, sql: &str, before: B, after: A)
+where
+    T: Send + 'static,
+    B: FnOnce(Arc<dyn Store>) -> BF,
+    BF: Future<Output = T> + Send + 'static,
+    A: FnOnce(Arc<dyn Store>, T) -> AF,
+    AF: Future<Output = ()> + Send + 'static,
+{
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("seba-store-upgrade-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("seba.db");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("a fresh store"));
+    let made = before(store).await;
+    let conn = rusqlite::Connection::open(&path).expect("a plain connection");
+    conn.execute_batch(sql).expect("the older version's tables");
+    drop(conn);
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("the store, migrated"));
+    let outcome = run_body(store, move |s| after(s, made)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// [`run_sqlite_upgrade`] on a fresh PostgreSQL schema (skipped as [`run_postgres`] is).
+pub async fn run_postgres_upgrade<T, B, BF, A, AF>(
+    wrapper: &str,
+    test: &str,
+    sql: &str,
+    before: B,
+    after: A,
+) where
+    T: Send + 'static,
+    B: FnOnce(Arc<dyn Store>) -> BF,
+    BF: Future<Output = T> + Send + 'static,
+    A: FnOnce(Arc<dyn Store>, T) -> AF,
+    AF: Future<Output = ()> + Send + 'static,
+{
+    let Some(url) = database_url(wrapper) else {
+        return;
+    };
+    let schema = schema_name(test);
+    let connect = || PgStore::connect(&url, Some(&schema));
+    let store: Arc<dyn Store> = Arc::new(connect().await.expect("a fresh schema"));
+    let made = before(store).await;
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .expect("a plain connection");
+    let task = tokio::spawn(conn);
+    client
+        .batch_execute(&format!("SET search_path TO {schema}; {sql}"))
+        .await
+        .expect("the older version's tables");
+    drop(client);
+    let _ = task.await;
+    let outcome = match connect().await {
+        Ok(store) => run_body(Arc::new(store), move |s| after(s, made)).await,
+        Err(e) => Err(Box::new(format!("migrating the schema again: {e}")) as _),
+    };
     if let Err(e) = PgStore::drop_schema(&url, &schema).await {
         eprintln!("{wrapper}: could not drop schema {schema}: {e}");
     }
