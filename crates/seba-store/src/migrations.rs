@@ -78,4 +78,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_claim_keys_by_merchant.sql"),
         postgres: include_str!("../migrations/postgres/0011_claim_keys_by_merchant.sql"),
     },
+    Migration {
+        version: 12,
+        name: "merchant_deadline_counts",
+        sqlite: include_str!("../migrations/sqlite/0012_merchant_deadline_counts.sql"),
+        postgres: include_str!("../migrations/postgres/0012_merchant_deadline_counts.sql"),
+    },
 ];

@@ -756,6 +756,8 @@ async fn write_claim(tx: &Tx<'_>, k: ClaimRecord, expected_version: Option<i64>)
                 &d.paid_poisha,
                 &d.refunded_poisha,
                 &d.open_claims,
+                &d.can_miss_delivery,
+                &d.can_miss_refund,
             ],
         )
         .await?;

@@ -471,6 +471,8 @@ fn write_claim(c: &Connection, k: ClaimRecord, expected_version: Option<i64>) ->
             d.paid_poisha,
             d.refunded_poisha,
             d.open_claims,
+            d.can_miss_delivery,
+            d.can_miss_refund,
         ])?;
     }
     Ok(())

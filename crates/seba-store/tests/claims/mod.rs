@@ -1246,6 +1246,83 @@ async fn postgres_claim_keys_move_merchant_first() {
     .await;
 }
 
+// ---------------------------------------------------------------------------------------
+// Migration 12: the totals keep how many claims can miss each deadline
+// ---------------------------------------------------------------------------------------
+
+/// A store put back as migration 11 left it: the totals without the two counts.
+const BEFORE_12: &str = "
+    ALTER TABLE merchant_totals DROP COLUMN can_miss_delivery;
+    ALTER TABLE merchant_totals DROP COLUMN can_miss_refund;
+    DELETE FROM schema_migrations WHERE version = 12;";
+
+/// Claims of two merchants in every state that counts: open and not delivered, delivered,
+/// refunded in full, closed, and with deadlines of their own.
+async fn claims_before_12(store: Arc<dyn Store>) -> Filed {
+    let a = add_merchant(&store).await;
+    let b = add_merchant(&store).await;
+    let mut model = BTreeMap::new();
+    type Edit = fn(&mut ClaimRecord);
+    let states: [(i64, &str, &str, Edit); 6] = [
+        (a, RAHIMA, "D-1", |_| {}),
+        (a, KARIM, "D-2", |k| k.delivery = "delivered".into()),
+        (a, SALMA, "D-3", |k| {
+            k.stage = "partly_refunded".into();
+            k.refunded_poisha = k.paid_poisha;
+        }),
+        (b, RAHIMA, "D-4", |k| k.stage = "closed".into()),
+        (b, KARIM, "D-5", |k| {
+            k.delivery_due = at(2 * DAY);
+            k.refund_due = at(30 * DAY);
+        }),
+        (b, SALMA, "D-6", |k| k.delivery = "partly_delivered".into()),
+    ];
+    for (m, who, order, edit) in states {
+        let mut k = claim(store.next_case_id().await.unwrap(), m, who, order);
+        edit(&mut k);
+        file(&store, &k).await.unwrap();
+        model.insert(k.case_id, k);
+    }
+    (a, b, model)
+}
+
+/// After migration 12: the missed deadlines equal a recount at every deadline, and stay
+/// so as claims are filed and change.
+async fn claims_after_12(store: Arc<dyn Store>, (a, b, mut model): Filed) {
+    assert_totals(&store, &model, &[a, b]).await;
+    let k = claim(store.next_case_id().await.unwrap(), a, NASIR, "D-7");
+    file(&store, &k).await.unwrap();
+    model.insert(k.case_id, k);
+    let first = model.values().next().unwrap().clone();
+    let delivered = next(&first, |n| n.delivery = "delivered".into());
+    replace(&store, &delivered, first.version).await.unwrap();
+    model.insert(delivered.case_id, delivered);
+    assert_totals(&store, &model, &[a, b]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_merchant_deadline_counts_filled_in() {
+    run_sqlite_upgrade(
+        "deadline_counts",
+        BEFORE_12,
+        claims_before_12,
+        claims_after_12,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_merchant_deadline_counts_filled_in() {
+    run_postgres_upgrade(
+        "postgres_merchant_deadline_counts_filled_in",
+        "deadline_counts",
+        BEFORE_12,
+        claims_before_12,
+        claims_after_12,
+    )
+    .await;
+}
+
 conformance! {
     merchants_by_version => sqlite_claims_merchants_by_version, postgres_claims_merchants_by_version;
     claims_commit_with_their_case => sqlite_claims_commit_with_their_case, postgres_claims_commit_with_their_case;
