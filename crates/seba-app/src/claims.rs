@@ -1128,8 +1128,8 @@ impl App {
         mut rows: Vec<ImportRow>,
         caller: Caller,
     ) -> (Vec<(usize, Result<RowFiled, ClaimError>)>, Vec<ImportRow>) {
-        // By merchant, then claimant: the merchant's index entries and victims then land
-        // next to each other, in pages the writer already holds.
+        // By merchant, then claimant (the order of the claims' keys): the merchant's index
+        // entries then land next to each other, in pages the writer already holds.
         rows.sort_by(|a, b| {
             (a.merchant.id, a.claim.claimant.as_e164(), a.line).cmp(&(
                 b.merchant.id,

@@ -1223,29 +1223,6 @@ async fn claims_after_11(store: Arc<dyn Store>, (a, b, mut model): Filed) {
     assert_totals(&store, &model, &[a, b]).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_claim_keys_move_merchant_first() {
-    run_sqlite_upgrade(
-        "claim_keys",
-        BEFORE_11_SQLITE,
-        claims_before_11,
-        claims_after_11,
-    )
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_claim_keys_move_merchant_first() {
-    run_postgres_upgrade(
-        "postgres_claim_keys_move_merchant_first",
-        "claim_keys",
-        BEFORE_11_POSTGRES,
-        claims_before_11,
-        claims_after_11,
-    )
-    .await;
-}
-
 // ---------------------------------------------------------------------------------------
 // Migration 12: the totals keep how many claims can miss each deadline
 // ---------------------------------------------------------------------------------------
@@ -1300,27 +1277,11 @@ async fn claims_after_12(store: Arc<dyn Store>, (a, b, mut model): Filed) {
     assert_totals(&store, &model, &[a, b]).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_merchant_deadline_counts_filled_in() {
-    run_sqlite_upgrade(
-        "deadline_counts",
-        BEFORE_12,
-        claims_before_12,
-        claims_after_12,
-    )
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_merchant_deadline_counts_filled_in() {
-    run_postgres_upgrade(
-        "postgres_merchant_deadline_counts_filled_in",
-        "deadline_counts",
-        BEFORE_12,
-        claims_before_12,
-        claims_after_12,
-    )
-    .await;
+upgrade! {
+    claims_before_11, claims_after_11, BEFORE_11_SQLITE, BEFORE_11_POSTGRES
+        => sqlite_claim_keys_move_merchant_first, postgres_claim_keys_move_merchant_first;
+    claims_before_12, claims_after_12, BEFORE_12, BEFORE_12
+        => sqlite_merchant_deadline_counts_filled_in, postgres_merchant_deadline_counts_filled_in;
 }
 
 conformance! {

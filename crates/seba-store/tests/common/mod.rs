@@ -62,6 +62,32 @@ macro_rules! postgres_only {
     };
 }
 
+/// Generates, for each `before, after, sqlite_sql, postgres_sql => sqlite_name,
+/// postgres_name;`, one upgrade test per engine (see [`run_sqlite_upgrade`]).
+macro_rules! upgrade {
+    ($($before:ident, $after:ident, $sqlite_sql:expr, $pg_sql:expr => $sqlite:ident, $pg:ident;)+) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $sqlite() {
+                crate::common::run_sqlite_upgrade(stringify!($sqlite), $sqlite_sql, $before, $after)
+                    .await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $pg() {
+                crate::common::run_postgres_upgrade(
+                    stringify!($pg),
+                    stringify!($before),
+                    $pg_sql,
+                    $before,
+                    $after,
+                )
+                .await;
+            }
+        )+
+    };
+}
+
 /// Run `body` on its own task, so that a panic in it comes back here (after cleanup) and a
 /// hang becomes a failure.
 async fn run_body<F, Fut>(
@@ -83,12 +109,8 @@ where
     }
 }
 
-/// A fresh SQLite file in its own temporary directory, removed afterwards.
-pub async fn run_sqlite<F, Fut>(test: &str, body: F)
-where
-    F: FnOnce(Arc<dyn Store>) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
+/// An empty temporary directory of its own for `test`'s SQLite file.
+fn fresh_dir(test: &str) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let dir: PathBuf = std::env::temp_dir().join(format!(
@@ -96,6 +118,16 @@ where
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// A fresh SQLite file in its own temporary directory, removed afterwards.
+pub async fn run_sqlite<F, Fut>(test: &str, body: F)
+where
+    F: FnOnce(Arc<dyn Store>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let dir = fresh_dir(test);
     let store = SqliteStore::open(&dir.join("seba.db"))
         .unwrap_or_else(|e| panic!("opening a SQLite store in {}: {e}", dir.display()));
     assert_eq!(seba_store::Maintenance::engine(&store), "sqlite");
@@ -166,9 +198,7 @@ where
     A: FnOnce(Arc<dyn Store>, T) -> AF,
     AF: Future<Output = ()> + Send + 'static,
 {
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("seba-store-upgrade-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = fresh_dir(test);
     let path = dir.join("seba.db");
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("a fresh store"));
     let made = before(store).await;
