@@ -50,35 +50,89 @@ async fn send(adapters: &Adapters, d: &Delivery) -> Result<(), SendError> {
     }
 }
 
-/// Send one batch of due deliveries; returns how many were attempted.
+/// Recipients sent to at once within a batch. Each send records its outcome (and the demo
+/// sink its message) as a small write; writes in flight together share the store's next
+/// commit, where one after another each would wait for a commit — a disk flush — of its own
+/// and hold the store's writer for it.
+const RECIPIENTS_AT_ONCE: usize = 16;
+
+/// Send one batch of due deliveries; returns how many were attempted. A recipient's
+/// deliveries go out one after another in the order they were queued; different
+/// recipients' go out side by side.
 pub async fn step(store: &Arc<dyn Store>, adapters: &Adapters) -> Result<usize, StoreError> {
     let now = Timestamp::now();
     let batch = store.claim_deliveries(now, now + LEASE, 50).await?;
-    for d in &batch {
-        let outcome = match send(adapters, d).await {
-            Ok(()) => DeliveryOutcome::Sent,
-            Err(e) if e.retryable && d.attempts < MAX_ATTEMPTS => DeliveryOutcome::Retry {
-                at: Timestamp::now() + backoff(d.attempts),
-                error: e.message,
-            },
-            Err(e) => DeliveryOutcome::Failed { error: e.message },
-        };
-        match &outcome {
-            DeliveryOutcome::Sent => {
-                tracing::info!(delivery = d.id, channel = d.channel.as_str(), "delivered")
-            }
-            DeliveryOutcome::Retry { error, .. } => {
-                tracing::warn!(delivery = d.id, attempts = d.attempts, %error, "delivery will be retried")
-            }
-            DeliveryOutcome::Failed { error } => {
-                tracing::error!(delivery = d.id, %error, "delivery failed")
-            }
+    let attempted = batch.len();
+    let mut by_recipient: Vec<Vec<Delivery>> = Vec::new();
+    for d in batch {
+        let same = by_recipient
+            .iter_mut()
+            .find(|q| q[0].channel == d.channel && q[0].recipient == d.recipient);
+        match same {
+            Some(queue) => queue.push(d),
+            None => by_recipient.push(vec![d]),
         }
-        store
-            .finish_delivery(d.id, outcome, Timestamp::now())
-            .await?;
     }
-    Ok(batch.len())
+    let mut running = tokio::task::JoinSet::new();
+    let mut failed = None;
+    for queue in by_recipient {
+        while running.len() >= RECIPIENTS_AT_ONCE {
+            note(running.join_next().await, &mut failed);
+        }
+        let (store, adapters) = (store.clone(), adapters.clone());
+        running.spawn(async move {
+            for d in &queue {
+                deliver(&store, &adapters, d).await?;
+            }
+            Ok(())
+        });
+    }
+    while let Some(done) = running.join_next().await {
+        note(Some(done), &mut failed);
+    }
+    failed.map_or(Ok(attempted), Err)
+}
+
+/// Keep the first failure of a recipient's queue. A queue stopped by a failed write leaves
+/// its other deliveries leased; they are tried again when the lease lapses.
+fn note(
+    done: Option<Result<Result<(), StoreError>, tokio::task::JoinError>>,
+    failed: &mut Option<StoreError>,
+) {
+    let error = match done {
+        Some(Ok(Err(e))) => e,
+        Some(Err(e)) => StoreError::Backend(format!("delivery task: {e}")),
+        Some(Ok(Ok(()))) | None => return,
+    };
+    failed.get_or_insert(error);
+}
+
+/// Send one delivery and record how it went.
+async fn deliver(
+    store: &Arc<dyn Store>,
+    adapters: &Adapters,
+    d: &Delivery,
+) -> Result<(), StoreError> {
+    let outcome = match send(adapters, d).await {
+        Ok(()) => DeliveryOutcome::Sent,
+        Err(e) if e.retryable && d.attempts < MAX_ATTEMPTS => DeliveryOutcome::Retry {
+            at: Timestamp::now() + backoff(d.attempts),
+            error: e.message,
+        },
+        Err(e) => DeliveryOutcome::Failed { error: e.message },
+    };
+    match &outcome {
+        DeliveryOutcome::Sent => {
+            tracing::info!(delivery = d.id, channel = d.channel.as_str(), "delivered")
+        }
+        DeliveryOutcome::Retry { error, .. } => {
+            tracing::warn!(delivery = d.id, attempts = d.attempts, %error, "delivery will be retried")
+        }
+        DeliveryOutcome::Failed { error } => {
+            tracing::error!(delivery = d.id, %error, "delivery failed")
+        }
+    }
+    store.finish_delivery(d.id, outcome, Timestamp::now()).await
 }
 
 /// Run until `shutdown` fires.

@@ -51,6 +51,9 @@ struct GatewayState {
     requests: Arc<Mutex<Vec<Recorded>>>,
     status: Arc<AtomicU16>,
     delay_ms: Arc<AtomicU64>,
+    /// Requests being answered now, and the most there have been at once.
+    in_flight: Arc<AtomicU64>,
+    most_in_flight: Arc<AtomicU64>,
 }
 
 /// A local HTTP server that records every request and answers with a settable status.
@@ -73,10 +76,13 @@ async fn record(State(s): State<GatewayState>, req: Request) -> (StatusCode, &'s
         headers: parts.headers,
         body,
     });
+    let now = s.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    s.most_in_flight.fetch_max(now, Ordering::SeqCst);
     let delay = s.delay_ms.load(Ordering::SeqCst);
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
+    s.in_flight.fetch_sub(1, Ordering::SeqCst);
     let status = StatusCode::from_u16(s.status.load(Ordering::SeqCst)).unwrap_or(StatusCode::OK);
     (status, "{\"ok\":true}")
 }
@@ -87,6 +93,8 @@ impl Gateway {
             requests: Arc::default(),
             status: Arc::new(AtomicU16::new(200)),
             delay_ms: Arc::default(),
+            in_flight: Arc::default(),
+            most_in_flight: Arc::default(),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -111,6 +119,11 @@ impl Gateway {
         self.state
             .delay_ms
             .store(d.as_millis() as u64, Ordering::SeqCst);
+    }
+
+    /// The most requests the gateway was answering at one time.
+    pub fn most_at_once(&self) -> u64 {
+        self.state.most_in_flight.load(Ordering::SeqCst)
     }
 
     pub fn take(&self) -> Vec<Recorded> {

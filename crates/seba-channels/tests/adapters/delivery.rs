@@ -306,3 +306,56 @@ async fn a_switched_off_channel_fails_its_deliveries() {
     assert_eq!(by(DeliveryChannel::Sms).state, DeliveryState::Sent);
     assert_eq!(by(DeliveryChannel::Email).state, DeliveryState::Failed);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recipients_are_sent_to_side_by_side_and_each_in_order() {
+    let dir = TempDir::new();
+    let app = app_on_sqlite(&dir).await;
+    let gw = Gateway::start().await;
+    // Long enough that sends started together are answered together.
+    gw.delay(Duration::from_millis(200));
+    let adapters = Adapters {
+        sms: Some(sms_adapter(&gw)),
+        email: None,
+    };
+    // One customer files three complaints; three others one each.
+    let mut busy = Vec::new();
+    for _ in 0..3 {
+        busy.push(new_case(&app, "01711111111", None).await);
+    }
+    for n in ["01722222222", "01833333333", "01944444444"] {
+        new_case(&app, n, None).await;
+    }
+    notifier::step(&app).await.expect("notifier");
+    assert_eq!(
+        delivery::step(&app.store, &adapters)
+            .await
+            .expect("delivery"),
+        6
+    );
+    let got = gw.take();
+    assert_eq!(got.len(), 6);
+    // Four recipients: sent to side by side, but never one recipient's two at once.
+    let most = gw.most_at_once();
+    assert!((2..=4).contains(&most), "{most} requests at once");
+    // The busy customer's acknowledgements arrived in the order the cases were filed.
+    let texts: Vec<String> = got
+        .iter()
+        .map(|r| serde_json::from_slice::<serde_json::Value>(&r.body).expect("JSON body"))
+        .filter(|v| v["to"] == "+8801711111111")
+        .map(|v| v["text"].as_str().expect("text").to_string())
+        .collect();
+    assert_eq!(texts.len(), 3);
+    for (text, case) in texts.iter().zip(&busy) {
+        let number = seba_core::text::bengali_digits(&case.number().to_string());
+        assert!(text.contains(&number), "{text} is not case {number}'s");
+    }
+    for case in &busy {
+        let ds = app
+            .store
+            .deliveries_for_case(case.id)
+            .await
+            .expect("deliveries");
+        assert!(ds.iter().all(|d| d.state == DeliveryState::Sent), "{ds:?}");
+    }
+}
