@@ -1,6 +1,9 @@
 //! Between domain records and column values, shared by both engines so that they store
 //! exactly the same thing.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
+
 use jiff::Timestamp;
 use seba_core::case::{Actor, AttachmentRef, Case, Message, Requester, Status};
 use seba_core::contact::{Email, Msisdn};
@@ -174,7 +177,7 @@ pub(crate) enum Param {
 
 /// The SQL of a case listing, with `$n`-style placeholders written by `ph`.
 /// The SQL dialect differences that matter to the case listing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Dialect {
     Sqlite,
     Postgres,
@@ -638,44 +641,80 @@ impl Versioned {
     }
 
     /// The insert, with one placeholder per column in order.
-    pub(crate) fn insert_sql(&self, dialect: Dialect) -> String {
-        let n = self.names().len();
-        let values: Vec<String> = (1..=n).map(|i| placeholder(dialect, i)).collect();
-        format!(
-            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO NOTHING",
-            self.table,
-            self.columns,
-            values.join(", "),
-            self.key()
-        )
+    pub(crate) fn insert_sql(&self, dialect: Dialect) -> &'static str {
+        self.statement(dialect, Statement::Insert, || {
+            let n = self.names().len();
+            let values: Vec<String> = (1..=n).map(|i| placeholder(dialect, i)).collect();
+            format!(
+                "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO NOTHING",
+                self.table,
+                self.columns,
+                values.join(", "),
+                self.key()
+            )
+        })
     }
 
     /// The update: the same placeholders, and the expected version after them.
-    pub(crate) fn update_sql(&self, dialect: Dialect) -> String {
-        let names = self.names();
-        let set: Vec<String> = names
-            .iter()
-            .enumerate()
-            .skip(self.keys)
-            .map(|(i, c)| format!("{c} = {}", placeholder(dialect, i + 1)))
-            .collect();
-        format!(
-            "UPDATE {} SET {} WHERE {} AND version = {}",
-            self.table,
-            set.join(", "),
-            self.key_match(dialect),
-            placeholder(dialect, names.len() + 1)
-        )
+    pub(crate) fn update_sql(&self, dialect: Dialect) -> &'static str {
+        self.statement(dialect, Statement::Update, || {
+            let names = self.names();
+            let set: Vec<String> = names
+                .iter()
+                .enumerate()
+                .skip(self.keys)
+                .map(|(i, c)| format!("{c} = {}", placeholder(dialect, i + 1)))
+                .collect();
+            format!(
+                "UPDATE {} SET {} WHERE {} AND version = {}",
+                self.table,
+                set.join(", "),
+                self.key_match(dialect),
+                placeholder(dialect, names.len() + 1)
+            )
+        })
     }
 
     /// The stored version of the row with the key at the first placeholders.
-    pub(crate) fn version_sql(&self, dialect: Dialect) -> String {
-        format!(
-            "SELECT version FROM {} WHERE {}",
-            self.table,
-            self.key_match(dialect)
-        )
+    pub(crate) fn version_sql(&self, dialect: Dialect) -> &'static str {
+        self.statement(dialect, Statement::Version, || {
+            format!(
+                "SELECT version FROM {} WHERE {}",
+                self.table,
+                self.key_match(dialect)
+            )
+        })
     }
+
+    /// One of this record's statements, built the first time it is asked for and kept:
+    /// every write asks for one, and building it costs a few dozen small allocations (a
+    /// claim has 23 columns) on the writer's thread. A handful of tables, two dialects and
+    /// three statements bound what is kept.
+    fn statement(
+        &self,
+        dialect: Dialect,
+        which: Statement,
+        build: impl FnOnce() -> String,
+    ) -> &'static str {
+        type Built = HashMap<(&'static str, Dialect, Statement), &'static str>;
+        static BUILT: LazyLock<RwLock<Built>> = LazyLock::new(Default::default);
+        let key = (self.table, dialect, which);
+        if let Some(sql) = BUILT.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return sql;
+        }
+        let mut built = BUILT.write().unwrap_or_else(|e| e.into_inner());
+        built
+            .entry(key)
+            .or_insert_with(|| Box::leak(build().into_boxed_str()))
+    }
+}
+
+/// The statements [`Versioned`] keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Statement {
+    Insert,
+    Update,
+    Version,
 }
 
 fn placeholder(dialect: Dialect, n: usize) -> String {

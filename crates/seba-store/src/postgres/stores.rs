@@ -343,11 +343,11 @@ async fn write_versioned(
     key: &str,
 ) -> Result<()> {
     let n = match expected {
-        None => tx.execute(&v.insert_sql(Dialect::Postgres), values).await?,
+        None => tx.execute(v.insert_sql(Dialect::Postgres), values).await?,
         Some(expected) => {
             let mut with_expected = values.to_vec();
             with_expected.push(&expected);
-            tx.execute(&v.update_sql(Dialect::Postgres), &with_expected)
+            tx.execute(v.update_sql(Dialect::Postgres), &with_expected)
                 .await?
         }
     };
@@ -359,7 +359,7 @@ async fn write_versioned(
         return Err(StoreError::Duplicate(format!("{} {key}", v.what)));
     }
     let current = tx
-        .query_opt(&v.version_sql(Dialect::Postgres), &values[..v.keys])
+        .query_opt(v.version_sql(Dialect::Postgres), &values[..v.keys])
         .await?;
     Err(match current {
         Some(row) => StoreError::Conflict {

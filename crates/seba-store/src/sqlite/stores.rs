@@ -22,15 +22,38 @@ use crate::{
     WalletStore,
 };
 
+/// Built once: every case written asks for it.
+static INSERT_CASE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO cases ({CASE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
+    )
+});
+
 fn insert_case(c: &Connection, case: &Case) -> Result<()> {
     let r = CaseRow::from_case(case)?;
-    c.prepare_cached(&format!(
-        "INSERT INTO cases ({CASE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
-    ))?
-    .execute(params![
-        r.id, r.status, r.channel, r.priority, r.category, r.queue, r.assignee, r.subject, r.requester_name,
-        r.requester_msisdn, r.requester_email, r.tags, r.created_at, r.updated_at, r.version, r.sla, r.sla_due,
-        r.sla_risk_at, r.sla_paused, r.closed_at, r.merged_into, r.sla_resolved_at
+    c.prepare_cached(&INSERT_CASE)?.execute(params![
+        r.id,
+        r.status,
+        r.channel,
+        r.priority,
+        r.category,
+        r.queue,
+        r.assignee,
+        r.subject,
+        r.requester_name,
+        r.requester_msisdn,
+        r.requester_email,
+        r.tags,
+        r.created_at,
+        r.updated_at,
+        r.version,
+        r.sla,
+        r.sla_due,
+        r.sla_risk_at,
+        r.sla_paused,
+        r.closed_at,
+        r.merged_into,
+        r.sla_resolved_at
     ])?;
     Ok(())
 }
@@ -107,12 +130,12 @@ fn write_versioned(
 ) -> Result<()> {
     let n = match expected {
         None => c
-            .prepare_cached(&v.insert_sql(Dialect::Sqlite))?
+            .prepare_cached(v.insert_sql(Dialect::Sqlite))?
             .execute(values)?,
         Some(expected) => {
             let mut with_expected = values.to_vec();
             with_expected.push(&expected);
-            c.prepare_cached(&v.update_sql(Dialect::Sqlite))?
+            c.prepare_cached(v.update_sql(Dialect::Sqlite))?
                 .execute(&with_expected[..])?
         }
     };
@@ -124,7 +147,7 @@ fn write_versioned(
         return Err(StoreError::Duplicate(format!("{} {key}", v.what)));
     }
     let current: Option<i64> = c
-        .prepare_cached(&v.version_sql(Dialect::Sqlite))?
+        .prepare_cached(v.version_sql(Dialect::Sqlite))?
         .query_row(&values[..v.keys], |r| r.get(0))
         .optional()?;
     Err(match current {
