@@ -84,4 +84,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_merchant_deadline_counts.sql"),
         postgres: include_str!("../migrations/postgres/0012_merchant_deadline_counts.sql"),
     },
+    Migration {
+        version: 13,
+        name: "drop_cases_sla_due",
+        sqlite: include_str!("../migrations/sqlite/0013_drop_cases_sla_due.sql"),
+        postgres: include_str!("../migrations/postgres/0013_drop_cases_sla_due.sql"),
+    },
 ];
