@@ -88,12 +88,12 @@ macro_rules! upgrade {
     };
 }
 
+/// How a test's body ended: `Err` carries its panic (or a hang's message).
+type Outcome = Result<(), Box<dyn std::any::Any + Send>>;
+
 /// Run `body` on its own task, so that a panic in it comes back here (after cleanup) and a
 /// hang becomes a failure.
-async fn run_body<F, Fut>(
-    store: Arc<dyn Store>,
-    body: F,
-) -> Result<(), Box<dyn std::any::Any + Send>>
+async fn run_body<F, Fut>(store: Arc<dyn Store>, body: F) -> Outcome
 where
     F: FnOnce(Arc<dyn Store>) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
@@ -133,7 +133,12 @@ where
     assert_eq!(seba_store::Maintenance::engine(&store), "sqlite");
     let outcome = run_body(Arc::new(store), body).await;
     // The store (and its writer thread's sender) is dropped with the finished task.
-    let _ = std::fs::remove_dir_all(&dir);
+    end_sqlite(&dir, outcome);
+}
+
+/// Remove a SQLite test's directory, then pass on its panic, if any.
+fn end_sqlite(dir: &std::path::Path, outcome: Outcome) {
+    let _ = std::fs::remove_dir_all(dir);
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
@@ -178,7 +183,12 @@ where
         .unwrap_or_else(|e| panic!("connecting to {DATABASE_URL_VAR} with schema {schema}: {e}"));
     assert_eq!(seba_store::Maintenance::engine(&store), "postgres");
     let outcome = run_body(Arc::new(store), body).await;
-    if let Err(e) = PgStore::drop_schema(&url, &schema).await {
+    end_postgres(wrapper, &url, &schema, outcome).await;
+}
+
+/// Drop a PostgreSQL test's schema, then pass on its panic, if any.
+async fn end_postgres(wrapper: &str, url: &str, schema: &str, outcome: Outcome) {
+    if let Err(e) = PgStore::drop_schema(url, schema).await {
         eprintln!("{wrapper}: could not drop schema {schema}: {e}");
     }
     if let Err(panic) = outcome {
@@ -189,28 +199,31 @@ where
 /// An upgrade on SQLite: a fresh store filled by `before`, then `sql` run on a plain
 /// connection (to put its tables back as an older version left them, with that
 /// migration's row taken out of `schema_migrations`), then the store opened again, which
-/// migrates it, for `after` (given what `before` returned).
+/// migrates it, for `after` (given what `before` returned). All of it is the test's body,
+/// so a panic or a hang anywhere in it is caught and the directory still removed.
 pub async fn run_sqlite_upgrade<T, B, BF, A, AF>(test: &str, sql: &str, before: B, after: A)
 where
     T: Send + 'static,
-    B: FnOnce(Arc<dyn Store>) -> BF,
+    B: FnOnce(Arc<dyn Store>) -> BF + Send + 'static,
     BF: Future<Output = T> + Send + 'static,
-    A: FnOnce(Arc<dyn Store>, T) -> AF,
+    A: FnOnce(Arc<dyn Store>, T) -> AF + Send + 'static,
     AF: Future<Output = ()> + Send + 'static,
 {
     let dir = fresh_dir(test);
     let path = dir.join("seba.db");
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("a fresh store"));
-    let made = before(store).await;
-    let conn = rusqlite::Connection::open(&path).expect("a plain connection");
-    conn.execute_batch(sql).expect("the older version's tables");
-    drop(conn);
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("the store, migrated"));
-    let outcome = run_body(store, move |s| after(s, made)).await;
-    let _ = std::fs::remove_dir_all(&dir);
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    let sql = sql.to_string();
+    let outcome = run_body(store, move |store| async move {
+        let made = before(store).await;
+        let conn = rusqlite::Connection::open(&path).expect("a plain connection");
+        conn.execute_batch(&sql)
+            .expect("the older version's tables");
+        drop(conn);
+        let store = SqliteStore::open(&path).expect("the store, migrated");
+        after(Arc::new(store), made).await;
+    })
+    .await;
+    end_sqlite(&dir, outcome);
 }
 
 /// [`run_sqlite_upgrade`] on a fresh PostgreSQL schema (skipped as [`run_postgres`] is).
@@ -222,38 +235,41 @@ pub async fn run_postgres_upgrade<T, B, BF, A, AF>(
     after: A,
 ) where
     T: Send + 'static,
-    B: FnOnce(Arc<dyn Store>) -> BF,
+    B: FnOnce(Arc<dyn Store>) -> BF + Send + 'static,
     BF: Future<Output = T> + Send + 'static,
-    A: FnOnce(Arc<dyn Store>, T) -> AF,
+    A: FnOnce(Arc<dyn Store>, T) -> AF + Send + 'static,
     AF: Future<Output = ()> + Send + 'static,
 {
     let Some(url) = database_url(wrapper) else {
         return;
     };
     let schema = schema_name(test);
-    let connect = || PgStore::connect(&url, Some(&schema));
-    let store: Arc<dyn Store> = Arc::new(connect().await.expect("a fresh schema"));
-    let made = before(store).await;
-    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .expect("a plain connection");
-    let task = tokio::spawn(conn);
-    client
-        .batch_execute(&format!("SET search_path TO {schema}; {sql}"))
-        .await
-        .expect("the older version's tables");
-    drop(client);
-    let _ = task.await;
-    let outcome = match connect().await {
-        Ok(store) => run_body(Arc::new(store), move |s| after(s, made)).await,
-        Err(e) => Err(Box::new(format!("migrating the schema again: {e}")) as _),
-    };
-    if let Err(e) = PgStore::drop_schema(&url, &schema).await {
-        eprintln!("{wrapper}: could not drop schema {schema}: {e}");
-    }
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    let store: Arc<dyn Store> = Arc::new(
+        PgStore::connect(&url, Some(&schema))
+            .await
+            .expect("a fresh schema"),
+    );
+    let (body_url, body_schema) = (url.clone(), schema.clone());
+    let sql = format!("SET search_path TO {schema}; {sql}");
+    let outcome = run_body(store, move |store| async move {
+        let made = before(store).await;
+        let (client, conn) = tokio_postgres::connect(&body_url, tokio_postgres::NoTls)
+            .await
+            .expect("a plain connection");
+        let task = tokio::spawn(conn);
+        client
+            .batch_execute(&sql)
+            .await
+            .expect("the older version's tables");
+        drop(client);
+        let _ = task.await;
+        let store = PgStore::connect(&body_url, Some(&body_schema))
+            .await
+            .unwrap_or_else(|e| panic!("migrating the schema again: {e}"));
+        after(Arc::new(store), made).await;
+    })
+    .await;
+    end_postgres(wrapper, &url, &schema, outcome).await;
 }
 
 /// `t_<test>_<16 hex digits>`: lower case `[a-z0-9_]`, within PostgreSQL's 63-byte names.
